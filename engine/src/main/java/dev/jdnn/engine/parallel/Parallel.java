@@ -1,0 +1,216 @@
+package dev.jdnn.engine.parallel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one owner of the worker threads that run the Java kernels, and of the thread count the engine uses.
+ *
+ * <p>{@link #forEach} hands out task indices {@code 0 .. count-1} to the calling thread and {@code threads() - 1}
+ * long-lived workers; idle workers spin briefly and then park. A call creates no threads and allocates nothing.
+ * Calls made from inside a running task, or while another caller holds the workers, run on the calling thread alone,
+ * so nested or concurrent use never oversubscribes the cores.
+ *
+ * <p>The count defaults to {@link Runtime#availableProcessors()}; the system property {@code jdnn.threads} or
+ * {@link #setThreads} (the CLI's {@code --threads}) changes it.
+ */
+public final class Parallel {
+
+    /** One task of a parallel loop. {@code worker} is in {@code [0, threads())} and stable for the whole task. */
+    @FunctionalInterface
+    public interface Task {
+        void run(int index, int worker);
+    }
+
+    private static final int SPIN_ITERATIONS = 20_000;
+    private static volatile Pool pool = new Pool(initialThreads());
+
+    private Parallel() {
+    }
+
+    private static int initialThreads() {
+        String property = System.getProperty("jdnn.threads");
+        if (property == null || property.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            return checkThreads(Integer.parseInt(property.trim()), "system property jdnn.threads");
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property jdnn.threads must be a positive integer, got '" + property + "'", e);
+        }
+    }
+
+    private static int checkThreads(int threads, String what) {
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException(what + " must be between 1 and 1024, got " + threads);
+        }
+        return threads;
+    }
+
+    /** The number of threads (the caller included) that kernels use. */
+    public static int threads() {
+        return pool.threads;
+    }
+
+    /** Replaces the workers with {@code threads - 1} new ones. Meant for start-up (the CLI's {@code --threads}). */
+    public static synchronized void setThreads(int threads) {
+        checkThreads(threads, "threads");
+        if (threads == pool.threads) {
+            return;
+        }
+        Pool old = pool;
+        pool = new Pool(threads);
+        old.shutdown();
+    }
+
+    /**
+     * Runs {@code task} for every index in {@code [0, count)}, spread over the workers, and returns when all have run.
+     * An exception thrown by a task is rethrown here after the other tasks finish.
+     */
+    public static void forEach(int count, Task task) {
+        if (count <= 0) {
+            return;
+        }
+        pool.run(count, task);
+    }
+
+    /** The fixed set of worker threads and the one job they share. */
+    private static final class Pool {
+        final int threads;
+        final Worker[] workers;
+        final ReentrantLock callerLock = new ReentrantLock();
+        final AtomicInteger nextIndex = new AtomicInteger();
+        final AtomicInteger pendingWorkers = new AtomicInteger();
+        volatile long generation;
+        volatile boolean shutdown;
+        // The current job; written by the caller before generation is bumped, read by workers after.
+        Task task;
+        int count;
+        volatile Throwable failure;
+        volatile Thread caller;
+
+        Pool(int threads) {
+            this.threads = threads;
+            this.workers = new Worker[threads - 1];
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker(this, i + 1);
+                workers[i].start();
+            }
+        }
+
+        void run(int count, Task task) {
+            if (workers.length == 0 || count == 1 || Thread.currentThread() instanceof Worker
+                    || !callerLock.tryLock()) {
+                for (int i = 0; i < count; i++) {
+                    task.run(i, 0);
+                }
+                return;
+            }
+            try {
+                this.task = task;
+                this.count = count;
+                this.failure = null;
+                this.caller = Thread.currentThread();
+                nextIndex.set(0);
+                pendingWorkers.set(workers.length);
+                generation = generation + 1; // publishes the job
+                for (Worker worker : workers) {
+                    LockSupport.unpark(worker);
+                }
+                work(0);
+                awaitWorkers();
+                this.task = null;
+                Throwable thrown = failure;
+                if (thrown != null) {
+                    failure = null;
+                    if (thrown instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    if (thrown instanceof Error e) {
+                        throw e;
+                    }
+                    throw new IllegalStateException("parallel task failed", thrown);
+                }
+            } finally {
+                callerLock.unlock();
+            }
+        }
+
+        void work(int worker) {
+            Task current = task;
+            int total = count;
+            try {
+                for (int index = nextIndex.getAndIncrement(); index < total; index = nextIndex.getAndIncrement()) {
+                    current.run(index, worker);
+                }
+            } catch (Throwable t) {
+                failure = t;
+                nextIndex.set(total); // stop handing out work
+            }
+        }
+
+        void awaitWorkers() {
+            for (int spin = 0; pendingWorkers.get() > 0; spin++) {
+                if (spin < SPIN_ITERATIONS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        }
+
+        void shutdown() {
+            shutdown = true;
+            for (Worker worker : workers) {
+                LockSupport.unpark(worker);
+            }
+        }
+    }
+
+    /** A daemon worker: waits for a new generation, works on it, reports done. */
+    private static final class Worker extends Thread {
+        private final Pool pool;
+        private final int id;
+
+        Worker(Pool pool, int id) {
+            super("jdnn-worker-" + id);
+            this.pool = pool;
+            this.id = id;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            while (true) {
+                long generation = awaitGeneration(seen);
+                if (generation < 0) {
+                    return;
+                }
+                seen = generation;
+                pool.work(id);
+                if (pool.pendingWorkers.decrementAndGet() == 0) {
+                    LockSupport.unpark(pool.caller);
+                }
+            }
+        }
+
+        private long awaitGeneration(long seen) {
+            for (int spin = 0; ; spin++) {
+                if (pool.shutdown) {
+                    return -1;
+                }
+                long generation = pool.generation;
+                if (generation != seen) {
+                    return generation;
+                }
+                if (spin < SPIN_ITERATIONS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(pool);
+                }
+            }
+        }
+    }
+}
