@@ -1,0 +1,50 @@
+package dev.jdnn.engine.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** The micro-kernel without the Vector API: a 4 × 16 tile in plain float arithmetic. */
+final class ScalarSgemmMicroKernel implements SgemmMicroKernel {
+
+    private static final int MR = 4;
+    private static final int NR = 16;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
+
+    @Override
+    public int mr() {
+        return MR;
+    }
+
+    @Override
+    public int nr() {
+        return NR;
+    }
+
+    @Override
+    public void multiply(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
+                         MemorySegment c, long cByteOffset, long ldcBytes) {
+        tile(kc, packedA, aByteOffset, packedB, bByteOffset, c, cByteOffset, ldcBytes, false);
+    }
+
+    @Override
+    public void multiplyAdd(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
+                            MemorySegment c, long cByteOffset, long ldcBytes) {
+        tile(kc, packedA, aByteOffset, packedB, bByteOffset, c, cByteOffset, ldcBytes, true);
+    }
+
+    private static void tile(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
+                             MemorySegment c, long cByteOffset, long ldcBytes, boolean accumulate) {
+        for (int r = 0; r < MR; r++) {
+            for (int j = 0; j < NR; j++) {
+                float sum = 0f;
+                for (int k = 0; k < kc; k++) {
+                    float a = packedA.get(FLOAT, aByteOffset + (long) (k * MR + r) * Float.BYTES);
+                    float b = packedB.get(FLOAT, bByteOffset + (long) (k * NR + j) * Float.BYTES);
+                    sum += a * b;
+                }
+                long cByte = cByteOffset + r * ldcBytes + (long) j * Float.BYTES;
+                c.set(FLOAT, cByte, accumulate ? c.get(FLOAT, cByte) + sum : sum);
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.jdnn.engine.kernel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The innermost piece of {@link Sgemm}: one register-blocked {@code mr() × nr()} tile of C from a packed A panel and a
+ * packed B panel. Pure and single-threaded; the driver in {@link Sgemm} does blocking, packing, alpha and beta,
+ * partial tiles at the edges (through a scratch tile) and threads.
+ *
+ * <p>Packed A panel: for each {@code k}, {@code mr()} consecutive floats (rows of the tile, already multiplied by
+ * alpha; zero past the matrix). Packed B panel: for each {@code k}, {@code nr()} consecutive floats (columns of the
+ * tile; zero past the matrix). C: a full tile starting at {@code cByteOffset}, rows {@code ldcBytes} apart.
+ */
+public interface SgemmMicroKernel {
+
+    /** Rows of the register tile. */
+    int mr();
+
+    /** Columns of the register tile. */
+    int nr();
+
+    /** {@code C = Apanel · Bpanel} over {@code kc} steps; C is only written. */
+    void multiply(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
+                  MemorySegment c, long cByteOffset, long ldcBytes);
+
+    /** {@code C += Apanel · Bpanel} over {@code kc} steps. */
+    void multiplyAdd(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
+                     MemorySegment c, long cByteOffset, long ldcBytes);
+}
