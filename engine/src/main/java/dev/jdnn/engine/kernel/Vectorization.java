@@ -35,6 +35,18 @@ public final class Vectorization {
         return UNAVAILABLE_REASON == null;
     }
 
+    /** Width in bits of the float vectors the kernels use (128, 256 or 512), or 0 when they run scalar. */
+    public static int vectorBitSize() {
+        java.util.function.IntSupplier width = loadSimd(java.util.function.IntSupplier.class, "VectorWidth");
+        return width == null ? 0 : width.getAsInt();
+    }
+
+    /** One line for reports: {@code Vector API, 512-bit} or {@code scalar kernels (reason)}. */
+    public static String describe() {
+        int bits = vectorBitSize();
+        return bits > 0 ? "Vector API, " + bits + "-bit" : "scalar kernels (" + UNAVAILABLE_REASON + ")";
+    }
+
     /** Why the vector kernels are not in use, or {@code null} if they are. */
     public static String unavailableReason() {
         return UNAVAILABLE_REASON;

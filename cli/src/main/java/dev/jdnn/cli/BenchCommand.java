@@ -1,0 +1,21 @@
+package dev.jdnn.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code jdnn bench <target>}: benchmarks; results on stdout, progress on stderr. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure speed: kernels (gemm) on synthetic data, no data set needed.",
+        subcommands = {BenchGemmCommand.class})
+final class BenchCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,25 @@
+package dev.jdnn.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns an exception escaping a command into one line on stderr ({@code jdnn bench gemm: <message>}) and an exit
+ * code; the stack trace is printed only with {@code JDNN_DEBUG=1}.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception exception, CommandLine commandLine, ParseResult parseResult) {
+        String command = commandLine.getCommandSpec().qualifiedName();
+        String message = exception.getMessage() != null ? exception.getMessage() : exception.toString();
+        commandLine.getErr().println(command + ": " + message);
+        if ("1".equals(System.getenv("JDNN_DEBUG"))) {
+            exception.printStackTrace(commandLine.getErr());
+        } else {
+            commandLine.getErr().println("(set JDNN_DEBUG=1 for the stack trace)");
+        }
+        return exception instanceof IllegalArgumentException ? ExitCodes.USAGE : ExitCodes.FAILURE;
+    }
+}
