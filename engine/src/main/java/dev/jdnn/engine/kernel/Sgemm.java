@@ -9,10 +9,11 @@ import java.lang.foreign.ValueLayout;
 /**
  * Single-precision matrix multiply, {@code C = alpha · op(A) · op(B) + beta · C}, row-major, on off-heap operands.
  *
- * <p>The driver packs B into panels of {@code nr} columns (all of it, once, in parallel) and, per task, blocks of A
- * into panels of {@code mr} rows, {@value #KC} deep; tasks are blocks of C ({@value #MC} rows × a group of B panels)
- * spread over {@link Parallel}; the register-blocked {@link SgemmMicroKernel} (Vector API when available) computes
- * each {@code mr × nr} tile. Edges are handled by zero padding in the packed panels and masked stores.
+ * <p>The driver first packs all of op(A) (times alpha) into panels of {@code mr} rows and all of op(B) into panels of
+ * {@code nr} columns, {@value #KC} deep, in parallel; then tasks — blocks of C, {@value #MC} rows × a group of B
+ * panels — run over {@link Parallel}, each calling the register-blocked {@link SgemmMicroKernel} (Vector API when
+ * available) per {@code mr × nr} tile. Edges are zero-padded in the panels; partial tiles of C go through a scratch
+ * tile. Packed panels live in per-thread buffers that grow once and are reused, so repeated calls allocate nothing.
  *
  * <p>BLAS semantics: when {@code beta == 0} C is only written (NaNs in it do not propagate); when
  * {@code alpha == 0} A and B are not read.
@@ -31,6 +32,7 @@ public final class Sgemm {
             Vectorization.load(SgemmMicroKernel.class, "SimdSgemmMicroKernel", ScalarSgemmMicroKernel::new);
     private static final ThreadLocal<PackingBuffer> PACKED_A = ThreadLocal.withInitial(PackingBuffer::new);
     private static final ThreadLocal<PackingBuffer> PACKED_B = ThreadLocal.withInitial(PackingBuffer::new);
+    private static final ThreadLocal<PackingBuffer> TILE = ThreadLocal.withInitial(PackingBuffer::new);
 
     private Sgemm() {
     }
@@ -134,7 +136,7 @@ public final class Sgemm {
         }
     }
 
-    /** One call's blocking, packed B and tasks. Allocated once per call; the hot loops allocate nothing. */
+    /** One call's blocking, packed operands and tasks. Allocated once per call; the hot loops allocate nothing. */
     private static final class Plan {
         final SgemmMicroKernel kernel;
         final int mr;
@@ -156,12 +158,16 @@ public final class Sgemm {
         final long cOffset;
         final int ldc;
         final int kBlocks;
+        final int mPanels;
         final int nPanels;
         final int mBlocks;
         final int panelsPerTask;
         final int nGroups;
-        final long packedBChunkBytes; // one K block of all B panels
-        final MemorySegment packedB;
+        final int aPackTasksPerKBlock;
+        final long aPanelBytes; // one packed A panel: KC × mr
+        final long bPanelBytes; // one packed B panel: KC × nr
+        final MemorySegment packedA; // (kBlocks, mPanels, KC, mr)
+        final MemorySegment packedB; // (kBlocks, nPanels, KC, nr)
 
         Plan(SgemmMicroKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
              MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
@@ -186,12 +192,16 @@ public final class Sgemm {
             this.cOffset = cOffset;
             this.ldc = ldc;
             this.kBlocks = Math.ceilDiv(k, KC);
+            this.mPanels = Math.ceilDiv(m, mr);
             this.nPanels = Math.ceilDiv(n, nr);
             this.mBlocks = Math.ceilDiv(m, MC);
             this.panelsPerTask = choosePanelsPerTask();
             this.nGroups = Math.ceilDiv(nPanels, panelsPerTask);
-            this.packedBChunkBytes = (long) nPanels * KC * nr * Float.BYTES;
-            this.packedB = PACKED_B.get().atLeast(packedBChunkBytes * kBlocks);
+            this.aPackTasksPerKBlock = Math.ceilDiv(mPanels, MC / mr);
+            this.aPanelBytes = (long) KC * mr * Float.BYTES;
+            this.bPanelBytes = (long) KC * nr * Float.BYTES;
+            this.packedA = PACKED_A.get().atLeast(aPanelBytes * mPanels * kBlocks);
+            this.packedB = PACKED_B.get().atLeast(bPanelBytes * nPanels * kBlocks);
         }
 
         /** Enough tasks to keep every thread busy, each no wider than about {@value #TASK_COLUMNS} columns. */
@@ -205,7 +215,15 @@ public final class Sgemm {
         }
 
         void run() {
-            Parallel.forEach(kBlocks * nPanels, (task, worker) -> packB(task / nPanels, task % nPanels));
+            // Phase 1: pack all of op(A) (times alpha) and op(B) once, in parallel. Phase 2: blocks of C.
+            int aTasks = kBlocks * aPackTasksPerKBlock;
+            Parallel.forEach(aTasks + kBlocks * nPanels, (task, worker) -> {
+                if (task < aTasks) {
+                    packABlock(task / aPackTasksPerKBlock, task % aPackTasksPerKBlock);
+                } else {
+                    packB((task - aTasks) / nPanels, (task - aTasks) % nPanels);
+                }
+            });
             Parallel.forEach(mBlocks * nGroups, (task, worker) -> computeBlock(task / nGroups, task % nGroups));
         }
 
@@ -215,7 +233,7 @@ public final class Sgemm {
             int depth = Math.min(KC, k - k0);
             int j0 = panel * nr;
             int cols = Math.min(nr, n - j0);
-            long target = kBlock * packedBChunkBytes + (long) panel * KC * nr * Float.BYTES;
+            long target = ((long) kBlock * nPanels + panel) * bPanelBytes;
             long rowBytes = (long) nr * Float.BYTES;
             for (int kk = 0; kk < depth; kk++) {
                 long targetRow = target + kk * rowBytes;
@@ -235,10 +253,55 @@ public final class Sgemm {
             }
         }
 
+        /** Packs the A panels of M block {@code mBlock} for K block {@code kBlock}. */
+        private void packABlock(int kBlock, int mBlock) {
+            int firstPanel = mBlock * (MC / mr);
+            int lastPanel = Math.min(mPanels, firstPanel + MC / mr);
+            for (int panel = firstPanel; panel < lastPanel; panel++) {
+                packA(kBlock, panel);
+            }
+        }
+
+        /**
+         * Packs rows {@code [panel·mr, +mr)} × columns {@code [kb·KC, +KC)} of op(A), times alpha, as one panel
+         * (for each k, mr consecutive rows), zero-padded past the last row.
+         */
+        private void packA(int kBlock, int panel) {
+            int k0 = kBlock * KC;
+            int depth = Math.min(KC, k - k0);
+            int i0 = panel * mr;
+            int valid = Math.min(mr, m - i0);
+            long panelByte = ((long) kBlock * mPanels + panel) * aPanelBytes;
+            if (transA) {
+                for (int kk = 0; kk < depth; kk++) {
+                    long sourceByte = (aOffset + (long) (k0 + kk) * lda + i0) * Float.BYTES;
+                    long targetByte = panelByte + (long) kk * mr * Float.BYTES;
+                    for (int r = 0; r < valid; r++) {
+                        packedA.set(FLOAT, targetByte + (long) r * Float.BYTES,
+                                alpha * a.get(FLOAT, sourceByte + (long) r * Float.BYTES));
+                    }
+                }
+            } else {
+                for (int r = 0; r < valid; r++) {
+                    long source = aOffset + (long) (i0 + r) * lda + k0;
+                    for (int kk = 0; kk < depth; kk++) {
+                        packedA.set(FLOAT, panelByte + (long) (kk * mr + r) * Float.BYTES,
+                                alpha * a.getAtIndex(FLOAT, source + kk));
+                    }
+                }
+            }
+            for (int kk = 0; valid < mr && kk < depth; kk++) {
+                for (int r = valid; r < mr; r++) {
+                    packedA.set(FLOAT, panelByte + (long) (kk * mr + r) * Float.BYTES, 0f);
+                }
+            }
+        }
+
         /** Computes rows {@code [mBlock·MC, +MC)} × panels {@code [group·panelsPerTask, +panelsPerTask)} of C. */
         private void computeBlock(int mBlock, int group) {
             int i0 = mBlock * MC;
             int rows = Math.min(MC, m - i0);
+            int firstMPanel = i0 / mr;
             int microPanels = Math.ceilDiv(rows, mr);
             int firstPanel = group * panelsPerTask;
             int lastPanel = Math.min(nPanels, firstPanel + panelsPerTask);
@@ -249,24 +312,19 @@ public final class Sgemm {
             if (!overwriteFirst && beta != 1f) {
                 scale(beta, rows, cols, c, cOffset + (long) i0 * ldc + j0, ldc);
             }
-            long packedABytes = (long) microPanels * mr * KC * Float.BYTES;
-            // The per-thread buffer holds the packed A block and, after it, one scratch tile for partial tiles.
-            MemorySegment packedA = PACKED_A.get().atLeast(packedABytes + (long) mr * nr * Float.BYTES);
+            MemorySegment tile = TILE.get().atLeast((long) mr * nr * Float.BYTES);
             long ldcBytes = (long) ldc * Float.BYTES;
             for (int kBlock = 0; kBlock < kBlocks; kBlock++) {
-                int k0 = kBlock * KC;
-                int depth = Math.min(KC, k - k0);
-                packA(packedA, i0, rows, k0, depth);
+                int depth = Math.min(KC, k - kBlock * KC);
                 boolean accumulate = kBlock > 0 || !overwriteFirst;
-                long packedBChunk = kBlock * packedBChunkBytes;
                 for (int panel = firstPanel; panel < lastPanel; panel++) {
                     int panelJ0 = panel * nr;
                     int panelCols = Math.min(nr, n - panelJ0);
-                    long bByte = packedBChunk + (long) panel * KC * nr * Float.BYTES;
+                    long bByte = ((long) kBlock * nPanels + panel) * bPanelBytes;
                     for (int micro = 0; micro < microPanels; micro++) {
                         int r0 = micro * mr;
                         int tileRows = Math.min(mr, rows - r0);
-                        long aByte = (long) micro * mr * depth * Float.BYTES;
+                        long aByte = ((long) kBlock * mPanels + firstMPanel + micro) * aPanelBytes;
                         long cByte = (cOffset + (long) (i0 + r0) * ldc + panelJ0) * Float.BYTES;
                         if (tileRows == mr && panelCols == nr) {
                             if (accumulate) {
@@ -275,9 +333,8 @@ public final class Sgemm {
                                 kernel.multiply(depth, packedA, aByte, packedB, bByte, c, cByte, ldcBytes);
                             }
                         } else {
-                            kernel.multiply(depth, packedA, aByte, packedB, bByte, packedA, packedABytes,
-                                    (long) nr * Float.BYTES);
-                            mergeTile(packedA, packedABytes, cByte, ldcBytes, tileRows, panelCols, accumulate);
+                            kernel.multiply(depth, packedA, aByte, packedB, bByte, tile, 0, (long) nr * Float.BYTES);
+                            mergeTile(tile, cByte, ldcBytes, tileRows, panelCols, accumulate);
                         }
                     }
                 }
@@ -285,51 +342,12 @@ public final class Sgemm {
         }
 
         /** {@code C[0:rows, 0:cols] = tile (+ C)} for a partial tile computed into scratch. */
-        private void mergeTile(MemorySegment tile, long tileByte, long cByte, long ldcBytes, int rows, int cols,
-                               boolean accumulate) {
+        private void mergeTile(MemorySegment tile, long cByte, long ldcBytes, int rows, int cols, boolean accumulate) {
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < cols; j++) {
-                    float value = tile.get(FLOAT, tileByte + (long) (r * nr + j) * Float.BYTES);
+                    float value = tile.get(FLOAT, (long) (r * nr + j) * Float.BYTES);
                     long target = cByte + r * ldcBytes + (long) j * Float.BYTES;
                     c.set(FLOAT, target, accumulate ? c.get(FLOAT, target) + value : value);
-                }
-            }
-        }
-
-        /**
-         * Packs rows {@code [i0, i0+rows)} × columns {@code [k0, k0+depth)} of op(A), times alpha, into mr-row panels,
-         * zero-padded.
-         */
-        private void packA(MemorySegment packedA, int i0, int rows, int k0, int depth) {
-            int microPanels = Math.ceilDiv(rows, mr);
-            for (int micro = 0; micro < microPanels; micro++) {
-                long panelByte = (long) micro * mr * depth * Float.BYTES;
-                int r0 = micro * mr;
-                int valid = Math.min(mr, rows - r0);
-                if (transA) {
-                    for (int kk = 0; kk < depth; kk++) {
-                        long sourceByte = (aOffset + (long) (k0 + kk) * lda + i0 + r0) * Float.BYTES;
-                        long targetByte = panelByte + (long) kk * mr * Float.BYTES;
-                        for (int r = 0; r < valid; r++) {
-                            packedA.set(FLOAT, targetByte + (long) r * Float.BYTES,
-                                    alpha * a.get(FLOAT, sourceByte + (long) r * Float.BYTES));
-                        }
-                    }
-                } else {
-                    for (int r = 0; r < valid; r++) {
-                        long source = aOffset + (long) (i0 + r0 + r) * lda + k0;
-                        for (int kk = 0; kk < depth; kk++) {
-                            packedA.set(FLOAT, panelByte + (long) (kk * mr + r) * Float.BYTES,
-                                    alpha * a.getAtIndex(FLOAT, source + kk));
-                        }
-                    }
-                }
-                if (valid < mr) {
-                    for (int kk = 0; kk < depth; kk++) {
-                        for (int r = valid; r < mr; r++) {
-                            packedA.set(FLOAT, panelByte + (long) (kk * mr + r) * Float.BYTES, 0f);
-                        }
-                    }
                 }
             }
         }
