@@ -56,6 +56,9 @@ public final class Parallel {
     /** Replaces the workers with {@code threads - 1} new ones. Meant for start-up (the CLI's {@code --threads}). */
     public static synchronized void setThreads(int threads) {
         checkThreads(threads, "threads");
+        if (Thread.currentThread() instanceof Worker || pool.callerLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("setThreads must not be called from inside a parallel task");
+        }
         if (threads == pool.threads) {
             return;
         }
@@ -100,14 +103,17 @@ public final class Parallel {
         }
 
         void run(int count, Task task) {
+            // isHeldByCurrentThread: a nested call from a task on the caller's thread (the lock is reentrant).
             if (workers.length == 0 || count == 1 || Thread.currentThread() instanceof Worker
-                    || !callerLock.tryLock()) {
-                for (int i = 0; i < count; i++) {
-                    task.run(i, 0);
-                }
+                    || callerLock.isHeldByCurrentThread() || !callerLock.tryLock()) {
+                runHere(count, task);
                 return;
             }
             try {
+                if (shutdown) { // setThreads replaced this pool after the caller read it; its workers are gone
+                    runHere(count, task);
+                    return;
+                }
                 this.task = task;
                 this.count = count;
                 this.failure = null;
@@ -137,6 +143,12 @@ public final class Parallel {
             }
         }
 
+        private static void runHere(int count, Task task) {
+            for (int i = 0; i < count; i++) {
+                task.run(i, 0);
+            }
+        }
+
         void work(int worker) {
             Task current = task;
             int total = count;
@@ -161,7 +173,12 @@ public final class Parallel {
         }
 
         void shutdown() {
-            shutdown = true;
+            callerLock.lock(); // waits for a running job, so no job is ever left without its workers
+            try {
+                shutdown = true;
+            } finally {
+                callerLock.unlock();
+            }
             for (Worker worker : workers) {
                 LockSupport.unpark(worker);
             }

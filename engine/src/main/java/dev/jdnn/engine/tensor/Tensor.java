@@ -182,6 +182,9 @@ public final class Tensor implements AutoCloseable {
                 inferred = i;
             } else if (resolved[i] <= 0) {
                 throw new IllegalArgumentException("reshape: sizes must be positive or -1, got " + Arrays.toString(dims));
+            } else if (resolved[i] > Long.MAX_VALUE / known) { // the product would overflow a long
+                throw new IllegalArgumentException("reshape: cannot view " + shape + " as " + Arrays.toString(dims)
+                        + ": the sizes multiply to more than " + elementCount() + " elements");
             } else {
                 known *= resolved[i];
             }
@@ -205,11 +208,13 @@ public final class Tensor implements AutoCloseable {
 
     /** A view of all elements as one axis. */
     public Tensor flatten() {
+        requireOpen("flatten: tensor");
         return reshape(Math.toIntExact(elementCount()));
     }
 
     /** A view that keeps axes before {@code startAxis} and merges the rest into one ({@code torch.flatten(x, 1)}). */
     public Tensor flatten(int startAxis) {
+        requireOpen("flatten: tensor");
         int start = startAxis < 0 ? startAxis + rank() : startAxis;
         if (start < 0 || start >= rank()) {
             throw new IllegalArgumentException("flatten: start axis " + startAxis + " is out of range for " + shape);
