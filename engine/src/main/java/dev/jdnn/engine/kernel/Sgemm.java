@@ -33,6 +33,7 @@ public final class Sgemm {
     private static final ThreadLocal<PackingBuffer> PACKED_A = ThreadLocal.withInitial(PackingBuffer::new);
     private static final ThreadLocal<PackingBuffer> PACKED_B = ThreadLocal.withInitial(PackingBuffer::new);
     private static final ThreadLocal<PackingBuffer> TILE = ThreadLocal.withInitial(PackingBuffer::new);
+    private static final ThreadLocal<PackingArrays> PACKING_ARRAYS = ThreadLocal.withInitial(PackingArrays::new);
 
     private Sgemm() {
     }
@@ -229,6 +230,10 @@ public final class Sgemm {
 
         /** Packs rows {@code [kb·KC, +KC)} of columns {@code [panel·nr, +nr)} of op(B), zero-padded to nr columns. */
         private void packB(int kBlock, int panel) {
+            if (transB) {
+                packTransposedB(kBlock, panel);
+                return;
+            }
             int k0 = kBlock * KC;
             int depth = Math.min(KC, k - k0);
             int j0 = panel * nr;
@@ -237,13 +242,7 @@ public final class Sgemm {
             long rowBytes = (long) nr * Float.BYTES;
             for (int kk = 0; kk < depth; kk++) {
                 long targetRow = target + kk * rowBytes;
-                if (transB) {
-                    long source = bOffset + (long) j0 * ldb + k0 + kk;
-                    for (int jj = 0; jj < cols; jj++) {
-                        packedB.set(FLOAT, targetRow + (long) jj * Float.BYTES,
-                                b.getAtIndex(FLOAT, source + (long) jj * ldb));
-                    }
-                } else {
+                {
                     long sourceByte = (bOffset + (long) (k0 + kk) * ldb + j0) * Float.BYTES;
                     MemorySegment.copy(b, sourceByte, packedB, targetRow, (long) cols * Float.BYTES);
                 }
@@ -251,6 +250,30 @@ public final class Sgemm {
                     packedB.asSlice(targetRow + (long) cols * Float.BYTES, (long) (nr - cols) * Float.BYTES).fill((byte) 0);
                 }
             }
+        }
+
+        /** {@link #packB} when B is stored (N, K): each stored row becomes a column of the panel. */
+        private void packTransposedB(int kBlock, int panel) {
+            int k0 = kBlock * KC;
+            int depth = Math.min(KC, k - k0);
+            int j0 = panel * nr;
+            int cols = Math.min(nr, n - j0);
+            PackingArrays arrays = PACKING_ARRAYS.get();
+            float[] line = arrays.line(depth);
+            float[] packed = arrays.panel(depth * nr);
+            for (int jj = 0; jj < nr; jj++) {
+                if (jj < cols) {
+                    MemorySegment.copy(b, FLOAT, (bOffset + (long) (j0 + jj) * ldb + k0) * Float.BYTES, line, 0, depth);
+                    for (int kk = 0; kk < depth; kk++) {
+                        packed[kk * nr + jj] = line[kk];
+                    }
+                } else {
+                    for (int kk = 0; kk < depth; kk++) {
+                        packed[kk * nr + jj] = 0f;
+                    }
+                }
+            }
+            MemorySegment.copy(packed, 0, packedB, FLOAT, ((long) kBlock * nPanels + panel) * bPanelBytes, depth * nr);
         }
 
         /** Packs the A panels of M block {@code mBlock} for K block {@code kBlock}. */
@@ -264,7 +287,9 @@ public final class Sgemm {
 
         /**
          * Packs rows {@code [panel·mr, +mr)} × columns {@code [kb·KC, +KC)} of op(A), times alpha, as one panel
-         * (for each k, mr consecutive rows), zero-padded past the last row.
+         * (for each k, mr consecutive rows), zero-padded past the last row. The transposition runs on two small
+         * per-thread arrays between bulk copies: element-wise segment accesses here cost a bounds check each and
+         * made packing a tenth of a 2048³ product.
          */
         private void packA(int kBlock, int panel) {
             int k0 = kBlock * KC;
@@ -272,29 +297,34 @@ public final class Sgemm {
             int i0 = panel * mr;
             int valid = Math.min(mr, m - i0);
             long panelByte = ((long) kBlock * mPanels + panel) * aPanelBytes;
+            PackingArrays arrays = PACKING_ARRAYS.get();
+            float[] line = arrays.line(Math.max(depth, mr));
+            float[] packed = arrays.panel(depth * mr);
             if (transA) {
                 for (int kk = 0; kk < depth; kk++) {
-                    long sourceByte = (aOffset + (long) (k0 + kk) * lda + i0) * Float.BYTES;
-                    long targetByte = panelByte + (long) kk * mr * Float.BYTES;
+                    MemorySegment.copy(a, FLOAT, (aOffset + (long) (k0 + kk) * lda + i0) * Float.BYTES, line, 0, valid);
                     for (int r = 0; r < valid; r++) {
-                        packedA.set(FLOAT, targetByte + (long) r * Float.BYTES,
-                                alpha * a.get(FLOAT, sourceByte + (long) r * Float.BYTES));
+                        packed[kk * mr + r] = alpha * line[r];
+                    }
+                    for (int r = valid; r < mr; r++) {
+                        packed[kk * mr + r] = 0f;
                     }
                 }
             } else {
-                for (int r = 0; r < valid; r++) {
-                    long source = aOffset + (long) (i0 + r) * lda + k0;
-                    for (int kk = 0; kk < depth; kk++) {
-                        packedA.set(FLOAT, panelByte + (long) (kk * mr + r) * Float.BYTES,
-                                alpha * a.getAtIndex(FLOAT, source + kk));
+                for (int r = 0; r < mr; r++) {
+                    if (r < valid) {
+                        MemorySegment.copy(a, FLOAT, (aOffset + (long) (i0 + r) * lda + k0) * Float.BYTES, line, 0, depth);
+                        for (int kk = 0; kk < depth; kk++) {
+                            packed[kk * mr + r] = alpha * line[kk];
+                        }
+                    } else {
+                        for (int kk = 0; kk < depth; kk++) {
+                            packed[kk * mr + r] = 0f;
+                        }
                     }
                 }
             }
-            for (int kk = 0; valid < mr && kk < depth; kk++) {
-                for (int r = valid; r < mr; r++) {
-                    packedA.set(FLOAT, panelByte + (long) (kk * mr + r) * Float.BYTES, 0f);
-                }
-            }
+            MemorySegment.copy(packed, 0, packedA, FLOAT, panelByte, depth * mr);
         }
 
         /** Computes rows {@code [mBlock·MC, +MC)} × panels {@code [group·panelsPerTask, +panelsPerTask)} of C. */
