@@ -23,17 +23,6 @@ final class ScalarSgemmMicroKernel implements SgemmMicroKernel {
     @Override
     public void multiply(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
                          MemorySegment c, long cByteOffset, long ldcBytes) {
-        tile(kc, packedA, aByteOffset, packedB, bByteOffset, c, cByteOffset, ldcBytes, false);
-    }
-
-    @Override
-    public void multiplyAdd(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
-                            MemorySegment c, long cByteOffset, long ldcBytes) {
-        tile(kc, packedA, aByteOffset, packedB, bByteOffset, c, cByteOffset, ldcBytes, true);
-    }
-
-    private static void tile(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
-                             MemorySegment c, long cByteOffset, long ldcBytes, boolean accumulate) {
         for (int r = 0; r < MR; r++) {
             for (int j = 0; j < NR; j++) {
                 float sum = 0f;
@@ -42,8 +31,17 @@ final class ScalarSgemmMicroKernel implements SgemmMicroKernel {
                     float b = packedB.get(FLOAT, bByteOffset + (long) (k * NR + j) * Float.BYTES);
                     sum += a * b;
                 }
+                c.set(FLOAT, cByteOffset + r * ldcBytes + (long) j * Float.BYTES, sum);
+            }
+        }
+    }
+
+    @Override
+    public void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes) {
+        for (int r = 0; r < MR; r++) {
+            for (int j = 0; j < NR; j++) {
                 long cByte = cByteOffset + r * ldcBytes + (long) j * Float.BYTES;
-                c.set(FLOAT, cByte, accumulate ? c.get(FLOAT, cByte) + sum : sum);
+                c.set(FLOAT, cByte, c.get(FLOAT, cByte) + tile.get(FLOAT, (long) (r * NR + j) * Float.BYTES));
             }
         }
     }

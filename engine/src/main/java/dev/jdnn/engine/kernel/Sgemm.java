@@ -358,7 +358,8 @@ public final class Sgemm {
                         long cByte = (cOffset + (long) (i0 + r0) * ldc + panelJ0) * Float.BYTES;
                         if (tileRows == mr && panelCols == nr) {
                             if (accumulate) {
-                                kernel.multiplyAdd(depth, packedA, aByte, packedB, bByte, c, cByte, ldcBytes);
+                                kernel.multiply(depth, packedA, aByte, packedB, bByte, tile, 0, (long) nr * Float.BYTES);
+                                kernel.addTile(tile, c, cByte, ldcBytes);
                             } else {
                                 kernel.multiply(depth, packedA, aByte, packedB, bByte, c, cByte, ldcBytes);
                             }

@@ -23,7 +23,6 @@ public interface SgemmMicroKernel {
     void multiply(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
                   MemorySegment c, long cByteOffset, long ldcBytes);
 
-    /** {@code C += Apanel · Bpanel} over {@code kc} steps. */
-    void multiplyAdd(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
-                     MemorySegment c, long cByteOffset, long ldcBytes);
+    /** {@code C += tile} for one full tile; {@code tile} holds {@code mr() × nr()} floats row-major, no gaps. */
+    void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes);
 }

@@ -12,11 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators, one broadcast of A and three loads of B per row and {@code k} step. Offsets are written
  * {@code base + k * step} so the JIT can hoist the bounds checks out of the loop.
  *
- * <p>Each method is unrolled by hand, handles full tiles only (the driver sends partial ones through a scratch tile)
- * and never passes a vector to a method. What was measured while writing it (JDK 25, AVX-512): a vector reaching a
- * call the JIT does not inline, or masked edge stores in the same method, boxed the accumulators (5–20× slower); a
- * multiply by alpha at the end cost two thirds of the speed (so alpha is folded into the packed A panel); and one method
- * with both store variants was too big for C1 ("out of virtual registers"), which left it interpreted for seconds.
+ * <p>{@link #multiply} is unrolled by hand, handles full tiles only (the driver sends partial ones through a scratch
+ * tile) and never passes a vector to a method. What was measured while writing it (JDK 25, AVX-512): a vector reaching
+ * a call the JIT does not inline, or masked edge stores in the same method, boxed the accumulators (5–20× slower); a
+ * multiply by alpha at the end cost two thirds of the speed (so alpha is folded into the packed A panel); and a variant
+ * that also loaded and added C was too big for C1 ("out of virtual registers"), after which it sometimes stayed
+ * interpreted for the whole run (4 GFLOP/s instead of 300) — so accumulation is a separate small {@link #addTile}.
  */
 public final class SimdSgemmMicroKernel implements SgemmMicroKernel {
 
@@ -128,89 +129,15 @@ public final class SimdSgemmMicroKernel implements SgemmMicroKernel {
     }
 
     @Override
-    public void multiplyAdd(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
-                      MemorySegment c, long cByteOffset, long ldcBytes) {
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector c00 = zero, c01 = zero, c02 = zero;
-        FloatVector c10 = zero, c11 = zero, c12 = zero;
-        FloatVector c20 = zero, c21 = zero, c22 = zero;
-        FloatVector c30 = zero, c31 = zero, c32 = zero;
-        FloatVector c40 = zero, c41 = zero, c42 = zero;
-        FloatVector c50 = zero, c51 = zero, c52 = zero;
-        FloatVector c60 = zero, c61 = zero, c62 = zero;
-        FloatVector c70 = zero, c71 = zero, c72 = zero;
-        for (int k = 0; k < kc; k++) {
-            long aByte = aByteOffset + k * A_STEP_BYTES;
-            long bByte = bByteOffset + k * B_STEP_BYTES;
-            FloatVector b0 = FloatVector.fromMemorySegment(F, packedB, bByte, ORDER);
-            FloatVector b1 = FloatVector.fromMemorySegment(F, packedB, bByte + VECTOR_BYTES, ORDER);
-            FloatVector b2 = FloatVector.fromMemorySegment(F, packedB, bByte + 2 * VECTOR_BYTES, ORDER);
-            FloatVector a;
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 0));
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            c02 = a.fma(b2, c02);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 4));
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            c12 = a.fma(b2, c12);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 8));
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            c22 = a.fma(b2, c22);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 12));
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            c32 = a.fma(b2, c32);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 16));
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            c42 = a.fma(b2, c42);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 20));
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            c52 = a.fma(b2, c52);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 24));
-            c60 = a.fma(b0, c60);
-            c61 = a.fma(b1, c61);
-            c62 = a.fma(b2, c62);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 28));
-            c70 = a.fma(b0, c70);
-            c71 = a.fma(b1, c71);
-            c72 = a.fma(b2, c72);
+    public void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes) {
+        for (int r = 0; r < MR; r++) {
+            long tileRow = (long) r * B_STEP_BYTES;
+            long cRow = cByteOffset + r * ldcBytes;
+            for (long v = 0; v < B_STEP_BYTES; v += VECTOR_BYTES) {
+                FloatVector.fromMemorySegment(F, tile, tileRow + v, ORDER)
+                        .add(FloatVector.fromMemorySegment(F, c, cRow + v, ORDER))
+                        .intoMemorySegment(c, cRow + v, ORDER);
+            }
         }
-        long row;
-        row = cByteOffset + 0 * ldcBytes;
-        c00.add(FloatVector.fromMemorySegment(F, c, row, ORDER)).intoMemorySegment(c, row, ORDER);
-        c01.add(FloatVector.fromMemorySegment(F, c, row + VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + VECTOR_BYTES, ORDER);
-        c02.add(FloatVector.fromMemorySegment(F, c, row + 2 * VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + 2 * VECTOR_BYTES, ORDER);
-        row = cByteOffset + 1 * ldcBytes;
-        c10.add(FloatVector.fromMemorySegment(F, c, row, ORDER)).intoMemorySegment(c, row, ORDER);
-        c11.add(FloatVector.fromMemorySegment(F, c, row + VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + VECTOR_BYTES, ORDER);
-        c12.add(FloatVector.fromMemorySegment(F, c, row + 2 * VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + 2 * VECTOR_BYTES, ORDER);
-        row = cByteOffset + 2 * ldcBytes;
-        c20.add(FloatVector.fromMemorySegment(F, c, row, ORDER)).intoMemorySegment(c, row, ORDER);
-        c21.add(FloatVector.fromMemorySegment(F, c, row + VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + VECTOR_BYTES, ORDER);
-        c22.add(FloatVector.fromMemorySegment(F, c, row + 2 * VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + 2 * VECTOR_BYTES, ORDER);
-        row = cByteOffset + 3 * ldcBytes;
-        c30.add(FloatVector.fromMemorySegment(F, c, row, ORDER)).intoMemorySegment(c, row, ORDER);
-        c31.add(FloatVector.fromMemorySegment(F, c, row + VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + VECTOR_BYTES, ORDER);
-        c32.add(FloatVector.fromMemorySegment(F, c, row + 2 * VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + 2 * VECTOR_BYTES, ORDER);
-        row = cByteOffset + 4 * ldcBytes;
-        c40.add(FloatVector.fromMemorySegment(F, c, row, ORDER)).intoMemorySegment(c, row, ORDER);
-        c41.add(FloatVector.fromMemorySegment(F, c, row + VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + VECTOR_BYTES, ORDER);
-        c42.add(FloatVector.fromMemorySegment(F, c, row + 2 * VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + 2 * VECTOR_BYTES, ORDER);
-        row = cByteOffset + 5 * ldcBytes;
-        c50.add(FloatVector.fromMemorySegment(F, c, row, ORDER)).intoMemorySegment(c, row, ORDER);
-        c51.add(FloatVector.fromMemorySegment(F, c, row + VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + VECTOR_BYTES, ORDER);
-        c52.add(FloatVector.fromMemorySegment(F, c, row + 2 * VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + 2 * VECTOR_BYTES, ORDER);
-        row = cByteOffset + 6 * ldcBytes;
-        c60.add(FloatVector.fromMemorySegment(F, c, row, ORDER)).intoMemorySegment(c, row, ORDER);
-        c61.add(FloatVector.fromMemorySegment(F, c, row + VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + VECTOR_BYTES, ORDER);
-        c62.add(FloatVector.fromMemorySegment(F, c, row + 2 * VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + 2 * VECTOR_BYTES, ORDER);
-        row = cByteOffset + 7 * ldcBytes;
-        c70.add(FloatVector.fromMemorySegment(F, c, row, ORDER)).intoMemorySegment(c, row, ORDER);
-        c71.add(FloatVector.fromMemorySegment(F, c, row + VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + VECTOR_BYTES, ORDER);
-        c72.add(FloatVector.fromMemorySegment(F, c, row + 2 * VECTOR_BYTES, ORDER)).intoMemorySegment(c, row + 2 * VECTOR_BYTES, ORDER);
     }
 }
