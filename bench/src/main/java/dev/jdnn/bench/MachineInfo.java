@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Where a figure was measured: CPU model, logical processors, JVM, and the vector width the kernels use; printed
@@ -18,16 +19,21 @@ public record MachineInfo(String cpu, int logicalProcessors, String jvm, String 
     }
 
     private static String cpuModel() {
+        return cpuInfoField("model name").orElse(System.getProperty("os.arch"));
+    }
+
+    /** The first {@code name: value} line of {@code /proc/cpuinfo} (empty when not Linux or not readable). */
+    public static Optional<String> cpuInfoField(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
+                if (line.toLowerCase(Locale.ROOT).startsWith(name)) {
+                    return Optional.of(line.substring(line.indexOf(':') + 1).trim());
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // not Linux, or not readable: fall back to the architecture
+            // not Linux, or not readable
         }
-        return System.getProperty("os.arch");
+        return Optional.empty();
     }
 
     /** {@code AMD EPYC, 2 logical processors, OpenJDK 64-Bit Server VM 25.0.3+9-LTS, Vector API, 512-bit}. */

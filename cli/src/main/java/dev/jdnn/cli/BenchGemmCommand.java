@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdnn.bench.MachineInfo;
 import dev.jdnn.bench.gemm.GemmBenchConfig;
 import dev.jdnn.bench.gemm.GemmBenchRunner;
+import dev.jdnn.bench.gemm.GemmImplementation;
 import dev.jdnn.bench.gemm.GemmMeasurement;
 import dev.jdnn.bench.gemm.GemmShape;
 import dev.jdnn.bench.gemm.JdnnGemm;
+import dev.jdnn.bench.gemm.OneDnnGemm;
+import dev.jdnn.engine.onednn.OneDnn;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +30,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "gemm",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure jdnn's SGEMM (C = A·B, f32, row-major, off-heap operands) in GFLOP/s.",
+            "Measure jdnn's SGEMM (C = A·B, f32, row-major, off-heap operands) in GFLOP/s, beside oneDNN's",
+            "dnnl_sgemm on the same operands when oneDNN is available (calls alternate: jdnn, oneDNN, jdnn, ...).",
             "Each size warms up, is checked against a double-precision spot check, then is timed call by call;",
-            "the report gives the median (p50) and p99 latency and the GFLOP/s they correspond to."},
+            "the report gives the median (p50) and p99 latency, the GFLOP/s they correspond to, and oneDNN's speed",
+            "relative to jdnn's."},
         sortOptions = false)
 final class BenchGemmCommand implements Callable<Integer> {
 
@@ -67,7 +72,14 @@ final class BenchGemmCommand implements Callable<Integer> {
         GemmBenchConfig config = config();
         int threadCount = threads.apply();
         PrintWriter err = spec.commandLine().getErr();
-        GemmBenchRunner runner = new GemmBenchRunner(List.of(new JdnnGemm()), line -> {
+        List<GemmImplementation> implementations = new ArrayList<>(List.of(new JdnnGemm()));
+        if (OneDnn.isAvailable()) {
+            OneDnn.setThreads(threadCount);
+            implementations.add(new OneDnnGemm());
+        } else {
+            err.println("jdnn: oneDNN is not available, so only jdnn's SGEMM is measured: " + OneDnn.status().reason());
+        }
+        GemmBenchRunner runner = new GemmBenchRunner(implementations, line -> {
             err.println("jdnn: " + line);
             err.flush();
         });

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jdnn.engine.onednn.OneDnn;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -74,18 +76,37 @@ class MainTest {
         assertEquals("gemm", root.get("benchmark").asText());
         assertEquals(1, root.get("threads").asInt());
         JsonNode results = root.get("results");
-        assertEquals(2, results.size());
-        assertEquals("64", results.get(0).get("size").asText());
-        assertEquals("17x33x9", results.get(1).get("size").asText());
-        for (JsonNode row : results) {
-            assertEquals("jdnn", row.get("implementation").asText());
+        // jdnn's row, then oneDNN's on the same operands when oneDNN loads (it does wherever the build runs).
+        List<String> implementations = OneDnn.isAvailable() ? List.of("jdnn", "onednn") : List.of("jdnn");
+        assertEquals(2 * implementations.size(), results.size(), results.toString());
+        for (int i = 0; i < results.size(); i++) {
+            JsonNode row = results.get(i);
+            assertEquals(i < implementations.size() ? "64" : "17x33x9", row.get("size").asText());
+            assertEquals(implementations.get(i % implementations.size()), row.get("implementation").asText());
             assertTrue(row.get("calls").asLong() >= 2);
             double p50 = row.get("latency_ms").get("p50").asDouble();
             double p99 = row.get("latency_ms").get("p99").asDouble();
             assertTrue(p50 > 0 && p99 >= p50, "p50 " + p50 + ", p99 " + p99);
             assertTrue(row.get("gflops").get("p50").asDouble() > 0);
+            if (i % implementations.size() == 1) {
+                assertTrue(row.get("ratio_to_jdnn").asDouble() > 0, row.toString());
+            }
         }
         assertTrue(run.err().contains("gemm 64: measuring"), run.err());
+    }
+
+    @Test
+    void doctorReportsOneDnnAndTheVectorApi() {
+        Run run = run("doctor");
+        assertTrue(run.out().contains("Vector API:"), run.out());
+        assertTrue(run.out().contains("oneDNN:"), run.out());
+        if (OneDnn.isAvailable()) {
+            assertTrue(run.out().contains("oneDNN:                3.11.0"), run.out());
+            assertTrue(run.out().contains("oneDNN dispatches to:"), run.out());
+        } else {
+            assertEquals(ExitCodes.FAILURE, run.exitCode());
+            assertTrue(run.err().contains("problem: oneDNN:"), run.err());
+        }
     }
 
     @Test

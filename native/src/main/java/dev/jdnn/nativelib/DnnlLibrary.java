@@ -82,6 +82,15 @@ public final class DnnlLibrary {
     }
 
     /**
+     * The OpenMP runtime oneDNN runs its threads on ({@code libgomp.so.1}, already loaded with oneDNN), for setting
+     * its thread count.
+     */
+    public static SymbolLookup openMpLookup() {
+        symbolLookup(); // loads oneDNN, or explains why it cannot
+        return SymbolLookup.libraryLookup(GOMP.fileName(), Loaded.ARENA);
+    }
+
+    /**
      * The directory holding oneDNN's C headers ({@code oneapi/dnnl/dnnl.h} …), extracted from the carrier jar into the
      * cache; for generating and checking the bindings.
      */

@@ -1,0 +1,121 @@
+package dev.jdnn.engine.onednn;
+
+import dev.jdnn.bindings.dnnl.dnnl_h;
+import dev.jdnn.bindings.dnnl.dnnl_version_t;
+import dev.jdnn.nativelib.DnnlLibrary;
+import dev.jdnn.nativelib.DnnlStatus;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Optional;
+
+/** Whether oneDNN is usable, what it is, and its plain calls (SGEMM) that need no primitive. */
+public final class OneDnn {
+
+    private static final DowncallCache SET_NUM_THREADS =
+            new DowncallCache(FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+
+    private OneDnn() {
+    }
+
+    /** One downcall handle, made on first use. */
+    private static final class DowncallCache {
+        private final FunctionDescriptor descriptor;
+        private volatile MethodHandle handle;
+
+        DowncallCache(FunctionDescriptor descriptor) {
+            this.descriptor = descriptor;
+        }
+
+        MethodHandle computeIfAbsent(MemorySegment function) {
+            MethodHandle current = handle;
+            if (current == null) {
+                current = Linker.nativeLinker().downcallHandle(function, descriptor);
+                handle = current;
+            }
+            return current;
+        }
+    }
+
+    /** Loads oneDNN on first call; says where from, or why it could not. */
+    public static DnnlStatus status() {
+        return DnnlLibrary.status();
+    }
+
+    public static boolean isAvailable() {
+        return DnnlLibrary.isAvailable();
+    }
+
+    /**
+     * Sets the number of OpenMP threads oneDNN uses for calls made from the current thread ({@code omp_set_num_threads}
+     * sets the calling thread's OpenMP default). jdnn's own workers are idle while a oneDNN call runs, so the two
+     * pools never compete for the cores.
+     */
+    public static void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("oneDNN threads must be >= 1, got " + threads);
+        }
+        MemorySegment function = DnnlLibrary.openMpLookup().find("omp_set_num_threads")
+                .orElseThrow(() -> new IllegalStateException("libgomp has no omp_set_num_threads"));
+        try {
+            SET_NUM_THREADS.computeIfAbsent(function).invokeExact(threads);
+        } catch (Throwable t) {
+            throw new IllegalStateException("omp_set_num_threads(" + threads + ") failed", t);
+        }
+    }
+
+    /** Version, build and dispatch ISA of the loaded oneDNN, or empty when it is not available. */
+    public static Optional<OneDnnInfo> info() {
+        DnnlStatus status = status();
+        if (!status.available()) {
+            return Optional.empty();
+        }
+        MemorySegment version = dnnl_h.dnnl_version().reinterpret(dnnl_version_t.sizeof());
+        String text = dnnl_version_t.major(version) + "." + dnnl_version_t.minor(version) + "."
+                + dnnl_version_t.patch(version);
+        MemorySegment hash = dnnl_version_t.hash(version);
+        String gitHash = hash.equals(MemorySegment.NULL) ? "" : hash.reinterpret(256).getString(0);
+        return Optional.of(new OneDnnInfo(text, gitHash, isaName(dnnl_h.dnnl_get_effective_cpu_isa()),
+                status.library(), status.source()));
+    }
+
+    /** The name of a {@code dnnl_cpu_isa_t} value, from the generated constants ({@code dnnl_cpu_isa_avx2} → avx2). */
+    static String isaName(int isa) {
+        String prefix = "dnnl_cpu_isa_";
+        String best = null;
+        for (Method method : dnnl_h.class.getMethods()) {
+            if (method.getName().startsWith(prefix) && method.getParameterCount() == 0
+                    && Modifier.isStatic(method.getModifiers()) && method.getReturnType() == int.class) {
+                try {
+                    if ((int) method.invoke(null) == isa) {
+                        String name = method.getName().substring(prefix.length());
+                        // Aliases share a value (e.g. a "default"): prefer the longest, most specific name.
+                        if (best == null || name.length() > best.length()) {
+                            best = name;
+                        }
+                    }
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read " + method.getName() + " from the bindings", e);
+                }
+            }
+        }
+        return best != null ? best : "unknown (" + isa + ")";
+    }
+
+    /**
+     * oneDNN's row-major SGEMM, {@code C = alpha·op(A)·op(B) + beta·C}, offsets in elements, as
+     * {@link dev.jdnn.engine.kernel.Sgemm}'s raw entry takes them; for benchmarks side by side with ours.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                             float beta, MemorySegment c, long cOffset, int ldc) {
+        int status = dnnl_h.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, alpha,
+                a.asSlice(aOffset * Float.BYTES), lda, b.asSlice(bOffset * Float.BYTES), ldb, beta,
+                c.asSlice(cOffset * Float.BYTES), ldc);
+        OneDnnStatus.check(status, "dnnl_sgemm");
+    }
+}
