@@ -134,6 +134,7 @@ public final class DnnlLibrary {
                 Path directory = cacheDirectory();
                 Path gomp = provision(GOMP, directory);
                 Path dnnl = provision(DNNL, directory);
+                preferPassiveOpenMpThreads();
                 String gompError = dlopen(gomp);
                 if (gompError != null) {
                     return unavailable("cache", "cannot load " + gomp + ": " + gompError + " (" + REQUIREMENTS + ")");
@@ -154,6 +155,7 @@ public final class DnnlLibrary {
     }
 
     private static Result open(Path library, String source) {
+        preferPassiveOpenMpThreads();
         String error = dlopen(library);
         if (error != null) {
             return unavailable(source, "cannot load " + library + ": " + error + " (" + REQUIREMENTS + ")");
@@ -171,6 +173,31 @@ public final class DnnlLibrary {
 
     private static Result unavailable(String source, String reason) {
         return new Result(new DnnlStatus(false, null, source, reason), null);
+    }
+
+    /**
+     * Sets {@code OMP_WAIT_POLICY=PASSIVE} in this process's environment, unless the user set it, before libgomp reads
+     * it at load time. With the default (active) policy, OpenMP threads spin for a while after every oneDNN call and
+     * take the cores from jdnn's Java workers: measured on 2 cores, jdnn's SGEMM right after oneDNN's fell from about
+     * 340 to 200 GFLOP/s. Passive threads sleep instead, at the price of a wake-up on the next oneDNN call; set
+     * {@code OMP_WAIT_POLICY=ACTIVE} for a process that runs oneDNN alone and wants the lowest latency.
+     */
+    private static void preferPassiveOpenMpThreads() {
+        if (System.getenv("OMP_WAIT_POLICY") != null) {
+            return;
+        }
+        Linker linker = Linker.nativeLinker();
+        MemorySegment setenv = linker.defaultLookup().find("setenv").orElse(null);
+        if (setenv == null) {
+            return;
+        }
+        MethodHandle handle = linker.downcallHandle(setenv,
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) handle.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"), arena.allocateFrom("PASSIVE"), 0);
+        } catch (Throwable t) {
+            // keep libgomp's default policy
+        }
     }
 
     /**
