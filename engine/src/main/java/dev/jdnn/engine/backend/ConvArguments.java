@@ -1,0 +1,34 @@
+package dev.jdnn.engine.backend;
+
+import dev.jdnn.engine.tensor.DType;
+import dev.jdnn.engine.tensor.Tensor;
+
+/** The argument checks every backend's convolution runs before touching memory. */
+final class ConvArguments {
+
+    private ConvArguments() {
+    }
+
+    /** Checks shapes, dtype and open-ness of the forward arguments against {@code spec}. */
+    static void checkForward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        check(input, "conv2d: input").shape().requireEqual(spec.input(), "conv2d: input");
+        check(weight, "conv2d: weight").shape().requireEqual(spec.weightShape(), "conv2d: weight");
+        check(output, "conv2d: output").shape().requireEqual(spec.outputShape(), "conv2d: output");
+        if (spec.bias()) {
+            if (bias == null) {
+                throw new IllegalArgumentException("conv2d: bias is missing; the convolution was compiled with a bias "
+                        + spec.biasShape());
+            }
+            check(bias, "conv2d: bias").shape().requireEqual(spec.biasShape(), "conv2d: bias");
+        } else if (bias != null) {
+            throw new IllegalArgumentException("conv2d: bias must be null; the convolution was compiled without one");
+        }
+    }
+
+    private static Tensor check(Tensor tensor, String what) {
+        if (tensor == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        return tensor.requireOpen(what).requireDType(DType.F32, what);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.jdnn.engine.backend;
+
+import dev.jdnn.engine.kernel.Activation;
+import dev.jdnn.engine.kernel.Activations;
+import dev.jdnn.engine.kernel.Im2col;
+import dev.jdnn.engine.kernel.Sgemm;
+import dev.jdnn.engine.kernel.Window2d;
+import dev.jdnn.engine.tensor.DType;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Convolution on the Java kernels: per image and group, im2col into a column matrix this object owns, then one SGEMM
+ * {@code y[g] (OC/g, OH·OW) = w[g] (OC/g, C/g·KH·KW) · columns}; 1×1 stride-1 unpadded convolutions use the input as
+ * the column matrix directly. The post-op's sum is SGEMM's beta = 1; bias and ReLU follow as an epilogue.
+ */
+final class JavaConv2dForward implements Conv2dForward {
+
+    private final Conv2dSpec spec;
+    private final boolean pointwise;
+    private final Tensor columns; // (C/groups·KH·KW, OH·OW), null for pointwise convolutions
+
+    JavaConv2dForward(Conv2dSpec spec) {
+        this.spec = spec;
+        Window2d w = spec.window();
+        this.pointwise = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1
+                && w.padH() == 0 && w.padW() == 0;
+        this.columns = pointwise ? null
+                : Tensor.allocate(Im2col.columnsShape(spec.input(), spec.groups(), spec.window()), DType.F32);
+    }
+
+    @Override
+    public Conv2dSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public void run(Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        ConvArguments.checkForward(spec, input, weight, bias, output);
+        Shape in = spec.input();
+        Shape out = spec.outputShape();
+        int groups = spec.groups();
+        int groupIn = in.dim(1) / groups;
+        int groupOut = spec.outChannels() / groups;
+        int depth = groupIn * spec.window().kernelH() * spec.window().kernelW(); // K of the GEMM
+        int pixels = out.dim(2) * out.dim(3); // N of the GEMM
+        MemorySegment x = input.segment("conv2d: input");
+        MemorySegment w = weight.segment("conv2d: weight");
+        MemorySegment y = output.segment("conv2d: output");
+        boolean sum = spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU;
+        long inputPlane = (long) in.dim(2) * in.dim(3);
+        for (int n = 0; n < in.dim(0); n++) {
+            for (int g = 0; g < groups; g++) {
+                MemorySegment b;
+                long bOffset;
+                if (pointwise) {
+                    b = x;
+                    bOffset = ((long) n * in.dim(1) + (long) g * groupIn) * inputPlane;
+                } else {
+                    Im2col.im2col(input, n, g, groups, spec.window(), columns);
+                    b = columns.segment("conv2d: columns");
+                    bOffset = 0;
+                }
+                long yOffset = ((long) n * spec.outChannels() + (long) g * groupOut) * pixels;
+                Sgemm.sgemm(false, false, groupOut, pixels, depth, 1f, w, (long) g * groupOut * depth, depth,
+                        b, bOffset, pixels, sum ? 1f : 0f, y, yOffset, pixels);
+            }
+        }
+        if (spec.bias()) {
+            addBias(bias.segment("conv2d: bias"), y, in.dim(0), spec.outChannels(), pixels);
+        }
+        if (spec.postOp() == PostOp.RELU || spec.postOp() == PostOp.SUM_RELU) {
+            Activations.forward(Activation.RELU, output, output);
+        }
+    }
+
+    private static void addBias(MemorySegment bias, MemorySegment y, int batch, int channels, int pixels) {
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                float b = bias.getAtIndex(ValueLayout.JAVA_FLOAT, c);
+                long base = ((long) n * channels + c) * pixels;
+                for (int p = 0; p < pixels; p++) {
+                    y.setAtIndex(ValueLayout.JAVA_FLOAT, base + p, y.getAtIndex(ValueLayout.JAVA_FLOAT, base + p) + b);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (columns != null) {
+            columns.close();
+        }
+    }
+}
