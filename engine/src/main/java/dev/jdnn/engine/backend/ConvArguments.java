@@ -4,13 +4,13 @@ import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
 
 /** The argument checks every backend's convolution runs before touching memory. */
-final class ConvArguments {
+public final class ConvArguments {
 
     private ConvArguments() {
     }
 
     /** Checks shapes, dtype and open-ness of the forward arguments against {@code spec}. */
-    static void checkForward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+    public static void checkForward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
         check(input, "conv2d: input").shape().requireEqual(spec.input(), "conv2d: input");
         check(weight, "conv2d: weight").shape().requireEqual(spec.weightShape(), "conv2d: weight");
         check(output, "conv2d: output").shape().requireEqual(spec.outputShape(), "conv2d: output");

@@ -74,6 +74,31 @@ public final class Tolerance {
     }
 
     /**
+     * Asserts that two f32 implementations of the same reduction agree: each may be {@link #reductionBound} away from
+     * the exact result, on opposite sides, so {@code |first[i] − second[i]| ≤ 2·reductionBound(length, magnitude[i])}.
+     */
+    public static void assertAgreeWithinReductionBound(float[] first, float[] second, double[] magnitude, long length,
+                                                       String what) {
+        checkLengths(first.length, second.length, what);
+        checkLengths(first.length, magnitude.length, what + " (magnitudes)");
+        int mismatches = 0;
+        int firstIndex = -1;
+        for (int i = 0; i < first.length; i++) {
+            if (!(Math.abs((double) first[i] - second[i]) <= 2 * reductionBound(length, magnitude[i]))) {
+                mismatches++;
+                if (firstIndex < 0) {
+                    firstIndex = i;
+                }
+            }
+        }
+        if (mismatches > 0) {
+            fail(what + ": " + mismatches + " of " + first.length + " elements differ by more than twice the f32"
+                    + " reduction bound (length " + length + "); first at index " + firstIndex + ": " + first[firstIndex]
+                    + " vs " + second[firstIndex] + ", bound " + 2 * reductionBound(length, magnitude[firstIndex]));
+        }
+    }
+
+    /**
      * Asserts that each {@code actual[i]} is within {@code ulps} units in the last place (of the f32 nearest the
      * exact value) of {@code expected[i]}, or within {@code absoluteFloor}, whichever is larger. Infinities and NaNs
      * must match exactly.
