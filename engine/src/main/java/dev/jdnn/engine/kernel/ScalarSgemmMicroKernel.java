@@ -21,13 +21,13 @@ final class ScalarSgemmMicroKernel implements SgemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
-                         MemorySegment c, long cByteOffset, long ldcBytes) {
+    public void multiply(int kc, MemorySegment packedA, long aByteOffset, long aRowBytes, MemorySegment packedB,
+                         long bByteOffset, MemorySegment c, long cByteOffset, long ldcBytes) {
         for (int r = 0; r < MR; r++) {
             for (int j = 0; j < NR; j++) {
                 float sum = 0f;
                 for (int k = 0; k < kc; k++) {
-                    float a = packedA.get(FLOAT, aByteOffset + (long) (k * MR + r) * Float.BYTES);
+                    float a = packedA.get(FLOAT, aByteOffset + r * aRowBytes + (long) k * Float.BYTES);
                     float b = packedB.get(FLOAT, bByteOffset + (long) (k * NR + j) * Float.BYTES);
                     sum += a * b;
                 }

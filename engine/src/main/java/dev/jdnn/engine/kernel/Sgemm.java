@@ -9,8 +9,9 @@ import java.lang.foreign.ValueLayout;
 /**
  * Single-precision matrix multiply, {@code C = alpha · op(A) · op(B) + beta · C}, row-major, on off-heap operands.
  *
- * <p>The driver first packs all of op(A) (times alpha) into panels of {@code mr} rows and all of op(B) into panels of
- * {@code nr} columns, {@value #KC} deep, in parallel; then tasks — blocks of C, {@value #MC} rows × a group of B
+ * <p>The driver first packs all of op(A) (times alpha) into row-major panels of {@code mr} rows — for untransposed A
+ * with alpha 1 that is one bulk copy per row — and all of op(B) into panels of {@code nr} columns, {@value #KC} deep,
+ * in parallel; then tasks — blocks of C, {@value #MC} rows × a group of B
  * panels — run over {@link Parallel}, each calling the register-blocked {@link SgemmMicroKernel} (Vector API when
  * available) per {@code mr × nr} tile. Edges are zero-padded in the panels; partial tiles of C go through a scratch
  * tile. Packed panels live in per-thread buffers that grow once and are reused, so repeated calls allocate nothing.
@@ -169,7 +170,8 @@ public final class Sgemm {
         final int panelsPerTask;
         final int nGroups;
         final int aPackTasksPerKBlock;
-        final long aPanelBytes; // one packed A panel: KC × mr
+        final long aPanelBytes; // one packed A panel: mr rows of KC
+        final long aRowBytes;   // KC floats
         final long bPanelBytes; // one packed B panel: KC × nr
         final MemorySegment packedA; // (kBlocks, mPanels, KC, mr)
         final MemorySegment packedB; // (kBlocks, nPanels, KC, nr)
@@ -203,7 +205,8 @@ public final class Sgemm {
             this.panelsPerTask = choosePanelsPerTask();
             this.nGroups = Math.ceilDiv(nPanels, panelsPerTask);
             this.aPackTasksPerKBlock = Math.ceilDiv(mPanels, MC / mr);
-            this.aPanelBytes = (long) KC * mr * Float.BYTES;
+            this.aRowBytes = (long) KC * Float.BYTES;
+            this.aPanelBytes = aRowBytes * mr;
             this.bPanelBytes = (long) KC * nr * Float.BYTES;
             this.packedA = PACKED_A.get().atLeast(aPanelBytes * mPanels * kBlocks);
             this.packedB = PACKED_B.get().atLeast(bPanelBytes * nPanels * kBlocks);
@@ -291,10 +294,9 @@ public final class Sgemm {
         }
 
         /**
-         * Packs rows {@code [panel·mr, +mr)} × columns {@code [kb·KC, +KC)} of op(A), times alpha, as one panel
-         * (for each k, mr consecutive rows), zero-padded past the last row. The transposition runs on two small
-         * per-thread arrays between bulk copies: element-wise segment accesses here cost a bounds check each and
-         * made packing a tenth of a 2048³ product.
+         * Packs rows {@code [panel·mr, +mr)} × columns {@code [kb·KC, +KC)} of op(A), times alpha, as one panel of mr
+         * rows {@code aRowBytes} apart, zero rows past the matrix. Untransposed A with alpha 1 (the convolution case)
+         * is one bulk copy per row; otherwise rows are assembled in a small per-thread array and copied in bulk.
          */
         private void packA(int kBlock, int panel) {
             int k0 = kBlock * KC;
@@ -302,34 +304,40 @@ public final class Sgemm {
             int i0 = panel * mr;
             int valid = Math.min(mr, m - i0);
             long panelByte = ((long) kBlock * mPanels + panel) * aPanelBytes;
-            PackingArrays arrays = PACKING_ARRAYS.get();
-            float[] line = arrays.line(Math.max(depth, mr));
-            float[] packed = arrays.panel(depth * mr);
-            if (transA) {
-                for (int kk = 0; kk < depth; kk++) {
-                    MemorySegment.copy(a, FLOAT, (aOffset + (long) (k0 + kk) * lda + i0) * Float.BYTES, line, 0, valid);
-                    for (int r = 0; r < valid; r++) {
-                        packed[kk * mr + r] = alpha * line[r];
-                    }
-                    for (int r = valid; r < mr; r++) {
-                        packed[kk * mr + r] = 0f;
-                    }
+            long rowBytes = (long) depth * Float.BYTES;
+            if (!transA && alpha == 1f) {
+                for (int r = 0; r < valid; r++) {
+                    MemorySegment.copy(a, (aOffset + (long) (i0 + r) * lda + k0) * Float.BYTES, packedA,
+                            panelByte + r * aRowBytes, rowBytes);
                 }
             } else {
-                for (int r = 0; r < mr; r++) {
-                    if (r < valid) {
-                        MemorySegment.copy(a, FLOAT, (aOffset + (long) (i0 + r) * lda + k0) * Float.BYTES, line, 0, depth);
-                        for (int kk = 0; kk < depth; kk++) {
-                            packed[kk * mr + r] = alpha * line[kk];
+                PackingArrays arrays = PACKING_ARRAYS.get();
+                float[] line = arrays.line(Math.max(depth, mr));
+                float[] rows = arrays.panel(depth * mr);
+                if (transA) {
+                    for (int kk = 0; kk < depth; kk++) {
+                        MemorySegment.copy(a, FLOAT, (aOffset + (long) (k0 + kk) * lda + i0) * Float.BYTES, line, 0,
+                                valid);
+                        for (int r = 0; r < valid; r++) {
+                            rows[r * depth + kk] = alpha * line[r];
                         }
-                    } else {
+                    }
+                } else {
+                    for (int r = 0; r < valid; r++) {
+                        MemorySegment.copy(a, FLOAT, (aOffset + (long) (i0 + r) * lda + k0) * Float.BYTES, rows,
+                                r * depth, depth);
                         for (int kk = 0; kk < depth; kk++) {
-                            packed[kk * mr + r] = 0f;
+                            rows[r * depth + kk] *= alpha;
                         }
                     }
                 }
+                for (int r = 0; r < valid; r++) {
+                    MemorySegment.copy(rows, r * depth, packedA, FLOAT, panelByte + r * aRowBytes, depth);
+                }
             }
-            MemorySegment.copy(packed, 0, packedA, FLOAT, panelByte, depth * mr);
+            for (int r = valid; r < mr; r++) {
+                packedA.asSlice(panelByte + r * aRowBytes, rowBytes).fill((byte) 0);
+            }
         }
 
         /** Computes rows {@code [mBlock·MC, +MC)} × panels {@code [group·panelsPerTask, +panelsPerTask)} of C. */
@@ -363,13 +371,15 @@ public final class Sgemm {
                         long cByte = (cOffset + (long) (i0 + r0) * ldc + panelJ0) * Float.BYTES;
                         if (tileRows == mr && panelCols == nr) {
                             if (accumulate) {
-                                kernel.multiply(depth, packedA, aByte, packedB, bByte, tile, 0, (long) nr * Float.BYTES);
+                                kernel.multiply(depth, packedA, aByte, aRowBytes, packedB, bByte, tile, 0,
+                                        (long) nr * Float.BYTES);
                                 kernel.addTile(tile, c, cByte, ldcBytes);
                             } else {
-                                kernel.multiply(depth, packedA, aByte, packedB, bByte, c, cByte, ldcBytes);
+                                kernel.multiply(depth, packedA, aByte, aRowBytes, packedB, bByte, c, cByte, ldcBytes);
                             }
                         } else {
-                            kernel.multiply(depth, packedA, aByte, packedB, bByte, tile, 0, (long) nr * Float.BYTES);
+                            kernel.multiply(depth, packedA, aByte, aRowBytes, packedB, bByte, tile, 0,
+                                    (long) nr * Float.BYTES);
                             mergeTile(tile, cByte, ldcBytes, tileRows, panelCols, accumulate);
                         }
                     }

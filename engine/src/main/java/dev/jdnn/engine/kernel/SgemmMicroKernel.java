@@ -7,9 +7,9 @@ import java.lang.foreign.MemorySegment;
  * packed B panel. Pure and single-threaded; the driver in {@link Sgemm} does blocking, packing, alpha and beta,
  * partial tiles at the edges (through a scratch tile) and threads.
  *
- * <p>Packed A panel: for each {@code k}, {@code mr()} consecutive floats (rows of the tile, already multiplied by
- * alpha; zero past the matrix). Packed B panel: for each {@code k}, {@code nr()} consecutive floats (columns of the
- * tile; zero past the matrix). C: a full tile starting at {@code cByteOffset}, rows {@code ldcBytes} apart.
+ * <p>Packed A panel: {@code mr()} rows of {@code kc} consecutive floats, {@code aRowBytes} apart (already multiplied
+ * by alpha; zero rows past the matrix). Packed B panel: for each {@code k}, {@code nr()} consecutive floats (columns
+ * of the tile; zero past the matrix). C: a full tile starting at {@code cByteOffset}, rows {@code ldcBytes} apart.
  */
 public interface SgemmMicroKernel {
 
@@ -20,8 +20,8 @@ public interface SgemmMicroKernel {
     int nr();
 
     /** {@code C = Apanel · Bpanel} over {@code kc} steps; C is only written. */
-    void multiply(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
-                  MemorySegment c, long cByteOffset, long ldcBytes);
+    void multiply(int kc, MemorySegment packedA, long aByteOffset, long aRowBytes, MemorySegment packedB,
+                  long bByteOffset, MemorySegment c, long cByteOffset, long ldcBytes);
 
     /** {@code C += tile} for one full tile; {@code tile} holds {@code mr() × nr()} floats row-major, no gaps. */
     void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes);

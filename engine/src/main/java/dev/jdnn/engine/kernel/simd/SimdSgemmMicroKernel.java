@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SGEMM micro-kernel on the Vector API: an 8 × (3 vectors) register tile (8 × 48 with AVX-512), 24 independent
- * accumulators, one broadcast of A and three loads of B per row and {@code k} step. Offsets are written
- * {@code base + k * step} so the JIT can hoist the bounds checks out of the loop.
+ * accumulators, one broadcast of A and three loads of B per row and {@code k} step. The A panel is row-major (eight
+ * sequential streams), so packing A is a bulk copy; offsets are written {@code base + k * step} so the JIT can
+ * hoist the bounds checks out of the loop.
  *
  * <p>{@link #multiply} is unrolled by hand, handles full tiles only (the driver sends partial ones through a scratch
  * tile) and never passes a vector to a method. What was measured while writing it (JDK 25, AVX-512): a vector reaching
@@ -25,7 +26,6 @@ public final class SimdSgemmMicroKernel implements SgemmMicroKernel {
     private static final int LANES = F.length();
     private static final int MR = 8;
     private static final int NR = 3 * LANES;
-    private static final long A_STEP_BYTES = (long) MR * Float.BYTES;
     private static final long B_STEP_BYTES = (long) NR * Float.BYTES;
     private static final long VECTOR_BYTES = (long) LANES * Float.BYTES;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -42,7 +42,8 @@ public final class SimdSgemmMicroKernel implements SgemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kc, MemorySegment packedA, long aByteOffset, MemorySegment packedB, long bByteOffset,
+    public void multiply(int kc, MemorySegment packedA, long aByteOffset, long aRowBytes, MemorySegment packedB,
+                         long bByteOffset,
                       MemorySegment c, long cByteOffset, long ldcBytes) {
         FloatVector zero = FloatVector.zero(F);
         FloatVector c00 = zero, c01 = zero, c02 = zero;
@@ -53,42 +54,50 @@ public final class SimdSgemmMicroKernel implements SgemmMicroKernel {
         FloatVector c50 = zero, c51 = zero, c52 = zero;
         FloatVector c60 = zero, c61 = zero, c62 = zero;
         FloatVector c70 = zero, c71 = zero, c72 = zero;
+        long a0 = aByteOffset + 0 * aRowBytes;
+        long a1 = aByteOffset + 1 * aRowBytes;
+        long a2 = aByteOffset + 2 * aRowBytes;
+        long a3 = aByteOffset + 3 * aRowBytes;
+        long a4 = aByteOffset + 4 * aRowBytes;
+        long a5 = aByteOffset + 5 * aRowBytes;
+        long a6 = aByteOffset + 6 * aRowBytes;
+        long a7 = aByteOffset + 7 * aRowBytes;
         for (int k = 0; k < kc; k++) {
-            long aByte = aByteOffset + k * A_STEP_BYTES;
+            long kByte = k * (long) Float.BYTES;
             long bByte = bByteOffset + k * B_STEP_BYTES;
             FloatVector b0 = FloatVector.fromMemorySegment(F, packedB, bByte, ORDER);
             FloatVector b1 = FloatVector.fromMemorySegment(F, packedB, bByte + VECTOR_BYTES, ORDER);
             FloatVector b2 = FloatVector.fromMemorySegment(F, packedB, bByte + 2 * VECTOR_BYTES, ORDER);
             FloatVector a;
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 0));
+            a = FloatVector.broadcast(F, packedA.get(FLOAT, a0 + kByte));
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
             c02 = a.fma(b2, c02);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 4));
+            a = FloatVector.broadcast(F, packedA.get(FLOAT, a1 + kByte));
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
             c12 = a.fma(b2, c12);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 8));
+            a = FloatVector.broadcast(F, packedA.get(FLOAT, a2 + kByte));
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
             c22 = a.fma(b2, c22);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 12));
+            a = FloatVector.broadcast(F, packedA.get(FLOAT, a3 + kByte));
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
             c32 = a.fma(b2, c32);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 16));
+            a = FloatVector.broadcast(F, packedA.get(FLOAT, a4 + kByte));
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
             c42 = a.fma(b2, c42);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 20));
+            a = FloatVector.broadcast(F, packedA.get(FLOAT, a5 + kByte));
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
             c52 = a.fma(b2, c52);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 24));
+            a = FloatVector.broadcast(F, packedA.get(FLOAT, a6 + kByte));
             c60 = a.fma(b0, c60);
             c61 = a.fma(b1, c61);
             c62 = a.fma(b2, c62);
-            a = FloatVector.broadcast(F, packedA.get(FLOAT, aByte + 28));
+            a = FloatVector.broadcast(F, packedA.get(FLOAT, a7 + kByte));
             c70 = a.fma(b0, c70);
             c71 = a.fma(b1, c71);
             c72 = a.fma(b2, c72);
