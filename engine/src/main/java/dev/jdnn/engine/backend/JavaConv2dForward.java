@@ -9,18 +9,19 @@ import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Convolution on the Java kernels: per image and group, im2col into a column matrix this object owns, then one SGEMM
  * {@code y[g] (OC/g, OH·OW) = w[g] (OC/g, C/g·KH·KW) · columns}; 1×1 stride-1 unpadded convolutions use the input as
- * the column matrix directly. The post-op's sum is SGEMM's beta = 1; bias and ReLU follow as an epilogue.
+ * the column matrix directly. The post-op's sum is SGEMM's beta = 1; bias (a vectorized per-channel add) and ReLU
+ * follow as an epilogue.
  */
 final class JavaConv2dForward implements Conv2dForward {
 
     private final Conv2dSpec spec;
     private final boolean pointwise;
     private final Tensor columns; // (C/groups·KH·KW, OH·OW), null for pointwise convolutions
+    private final Tensor ones;    // (OC) of 1: the scale of the vectorized bias epilogue, null without bias
 
     JavaConv2dForward(Conv2dSpec spec) {
         this.spec = spec;
@@ -29,6 +30,10 @@ final class JavaConv2dForward implements Conv2dForward {
                 && w.padH() == 0 && w.padW() == 0;
         this.columns = pointwise ? null
                 : Tensor.allocate(Im2col.columnsShape(spec.input(), spec.groups(), spec.window()), DType.F32);
+        this.ones = spec.bias() ? Tensor.allocate(spec.biasShape(), DType.F32) : null;
+        if (ones != null) {
+            ones.fill(1f);
+        }
     }
 
     @Override
@@ -69,22 +74,11 @@ final class JavaConv2dForward implements Conv2dForward {
             }
         }
         if (spec.bias()) {
-            addBias(bias.segment("conv2d: bias"), y, in.dim(0), spec.outChannels(), pixels);
+            // y·1 + bias[c] is exactly y + bias[c]: scale-shift is the vectorized per-channel add.
+            Activations.scaleShift(output, ones, bias, output);
         }
         if (spec.postOp() == PostOp.RELU || spec.postOp() == PostOp.SUM_RELU) {
             Activations.forward(Activation.RELU, output, output);
-        }
-    }
-
-    private static void addBias(MemorySegment bias, MemorySegment y, int batch, int channels, int pixels) {
-        for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < channels; c++) {
-                float b = bias.getAtIndex(ValueLayout.JAVA_FLOAT, c);
-                long base = ((long) n * channels + c) * pixels;
-                for (int p = 0; p < pixels; p++) {
-                    y.setAtIndex(ValueLayout.JAVA_FLOAT, base + p, y.getAtIndex(ValueLayout.JAVA_FLOAT, base + p) + b);
-                }
-            }
         }
     }
 
@@ -92,6 +86,9 @@ final class JavaConv2dForward implements Conv2dForward {
     public void close() {
         if (columns != null) {
             columns.close();
+        }
+        if (ones != null) {
+            ones.close();
         }
     }
 }
