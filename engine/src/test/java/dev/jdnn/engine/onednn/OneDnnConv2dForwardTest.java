@@ -14,6 +14,7 @@ import dev.jdnn.engine.backend.PostOp;
 import dev.jdnn.engine.kernel.Window2d;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.testing.ConvCase;
 import dev.jdnn.engine.testing.RandomData;
 import dev.jdnn.engine.testing.ReferenceConv2d;
 import dev.jdnn.engine.testing.Tolerance;
@@ -143,7 +144,7 @@ class OneDnnConv2dForwardTest {
         float[] weight = RandomData.uniform(seed + 1, (int) spec.weightShape().elementCount());
         float[] bias = c.bias() ? RandomData.uniform(seed + 2, c.outChannels()) : null;
         float[] previous = RandomData.uniform(seed + 3, (int) spec.outputShape().elementCount());
-        ReferenceConv2d.Result expected = withPostOp(ReferenceConv2d.forward(input, spec.input(), weight,
+        ReferenceConv2d.Result expected = ConvCase.withPostOp(ReferenceConv2d.forward(input, spec.input(), weight,
                 spec.weightShape(), bias, c.window(), c.groups()), previous, c.postOp());
 
         String[] implementation = new String[1];
@@ -153,28 +154,6 @@ class OneDnnConv2dForwardTest {
         expected.assertMatches(fromJava, "java " + c);
         Tolerance.assertAgreeWithinReductionBound(fromOneDnn, fromJava, expected.magnitudes(),
                 expected.reductionLength(), "onednn (" + implementation[0] + ") vs java " + c);
-    }
-
-    /**
-     * The reference after the post-op: a sum adds the output's previous contents (one more term of the reduction);
-     * ReLU moves no value further from the exact one, so the bound stays.
-     */
-    private static ReferenceConv2d.Result withPostOp(ReferenceConv2d.Result conv, float[] previous, PostOp postOp) {
-        double[] values = conv.values().clone();
-        double[] magnitudes = conv.magnitudes().clone();
-        boolean sum = postOp == PostOp.SUM || postOp == PostOp.SUM_RELU;
-        boolean relu = postOp == PostOp.RELU || postOp == PostOp.SUM_RELU;
-        for (int i = 0; i < values.length; i++) {
-            if (sum) {
-                values[i] += previous[i];
-                magnitudes[i] += Math.abs(previous[i]);
-            }
-            if (relu) {
-                values[i] = Math.max(values[i], 0);
-            }
-        }
-        return new ReferenceConv2d.Result(conv.shape(), values, magnitudes,
-                conv.reductionLength() + (sum ? 1 : 0));
     }
 
     /** Runs {@code spec} on {@code backend} with the output holding {@code previous} beforehand. */
