@@ -36,8 +36,21 @@ final class ScalarSgemmMicroKernel implements SgemmMicroKernel {
         }
     }
 
+    /** The scalar tile is one "vector" wide: the driver never takes the narrow path with it. */
     @Override
-    public void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes) {
+    public int lanes() {
+        return NR;
+    }
+
+    @Override
+    public void multiplyNarrow(int vectors, int kc, MemorySegment packedA, long aByteOffset, long aRowBytes,
+                               MemorySegment packedB, long bByteOffset, MemorySegment c, long cByteOffset,
+                               long ldcBytes) {
+        multiply(kc, packedA, aByteOffset, aRowBytes, packedB, bByteOffset, c, cByteOffset, ldcBytes);
+    }
+
+    @Override
+    public void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes, int vectors) {
         for (int r = 0; r < MR; r++) {
             for (int j = 0; j < NR; j++) {
                 long cByte = cByteOffset + r * ldcBytes + (long) j * Float.BYTES;

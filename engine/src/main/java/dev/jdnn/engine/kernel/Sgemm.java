@@ -147,6 +147,7 @@ public final class Sgemm {
         final SgemmMicroKernel kernel;
         final int mr;
         final int nr;
+        final int lanes;
         final boolean transA;
         final boolean transB;
         final int m;
@@ -182,6 +183,7 @@ public final class Sgemm {
             this.kernel = kernel;
             this.mr = kernel.mr();
             this.nr = kernel.nr();
+            this.lanes = kernel.lanes();
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -369,16 +371,21 @@ public final class Sgemm {
                         int tileRows = Math.min(mr, rows - r0);
                         long aByte = ((long) kBlock * mPanels + firstMPanel + micro) * aPanelBytes;
                         long cByte = (cOffset + (long) (i0 + r0) * ldc + panelJ0) * Float.BYTES;
-                        if (tileRows == mr && panelCols == nr) {
+                        // Whole vectors only: the last panel of a matrix runs a narrower kernel.
+                        int vectors = Math.ceilDiv(panelCols, lanes);
+                        if (tileRows == mr && panelCols == vectors * lanes) {
                             if (accumulate) {
-                                kernel.multiply(depth, packedA, aByte, aRowBytes, packedB, bByte, tile, 0,
-                                        (long) nr * Float.BYTES);
-                                kernel.addTile(tile, c, cByte, ldcBytes);
-                            } else {
+                                kernel.multiplyNarrow(vectors, depth, packedA, aByte, aRowBytes, packedB, bByte,
+                                        tile, 0, (long) nr * Float.BYTES);
+                                kernel.addTile(tile, c, cByte, ldcBytes, vectors);
+                            } else if (vectors * lanes == nr) {
                                 kernel.multiply(depth, packedA, aByte, aRowBytes, packedB, bByte, c, cByte, ldcBytes);
+                            } else {
+                                kernel.multiplyNarrow(vectors, depth, packedA, aByte, aRowBytes, packedB, bByte,
+                                        c, cByte, ldcBytes);
                             }
                         } else {
-                            kernel.multiply(depth, packedA, aByte, aRowBytes, packedB, bByte, tile, 0,
+                            kernel.multiplyNarrow(vectors, depth, packedA, aByte, aRowBytes, packedB, bByte, tile, 0,
                                     (long) nr * Float.BYTES);
                             mergeTile(tile, cByte, ldcBytes, tileRows, panelCols, accumulate);
                         }

@@ -23,6 +23,19 @@ public interface SgemmMicroKernel {
     void multiply(int kc, MemorySegment packedA, long aByteOffset, long aRowBytes, MemorySegment packedB,
                   long bByteOffset, MemorySegment c, long cByteOffset, long ldcBytes);
 
-    /** {@code C += tile} for one full tile; {@code tile} holds {@code mr() × nr()} floats row-major, no gaps. */
-    void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes);
+    /** Columns per vector: {@code nr()} is a multiple of it; narrow tiles are whole vectors wide. */
+    int lanes();
+
+    /**
+     * {@link #multiply} for the first {@code vectors · lanes()} columns of the tile only ({@code vectors} in
+     * {@code [1, nr() / lanes()]}); the B panel keeps its {@code nr()}-wide rows. For the last panel of a matrix.
+     */
+    void multiplyNarrow(int vectors, int kc, MemorySegment packedA, long aByteOffset, long aRowBytes,
+                        MemorySegment packedB, long bByteOffset, MemorySegment c, long cByteOffset, long ldcBytes);
+
+    /**
+     * {@code C += tile} over all {@code mr()} rows and the first {@code vectors · lanes()} columns; {@code tile} holds
+     * rows of {@code nr()} floats, no gaps.
+     */
+    void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes, int vectors);
 }

@@ -49,6 +49,9 @@ class SgemmTest {
             cases.add(Arguments.of(kernel.get()[0], kernel.get()[1], 64, 8, 1024));
             cases.add(Arguments.of(kernel.get()[0], kernel.get()[1], 1, 1, 1024));
             cases.add(Arguments.of(kernel.get()[0], kernel.get()[1], 255, 257, 513));
+            // Last panels of exactly one and two vectors (16 and 32 columns with AVX-512), with and without K blocks.
+            cases.add(Arguments.of(kernel.get()[0], kernel.get()[1], 17, 80, 33));
+            cases.add(Arguments.of(kernel.get()[0], kernel.get()[1], 64, 32, Sgemm.KC + 9));
             // Deeper than one K block (Sgemm.KC): accumulation across blocks, a partial last block.
             cases.add(Arguments.of(kernel.get()[0], kernel.get()[1], 17, 33, 2 * Sgemm.KC + 5));
             cases.add(Arguments.of(kernel.get()[0], kernel.get()[1], 8, 48, Sgemm.KC + 1));
