@@ -134,7 +134,7 @@ public final class DnnlLibrary {
                 Path directory = cacheDirectory();
                 Path gomp = provision(GOMP, directory);
                 Path dnnl = provision(DNNL, directory);
-                preferPassiveOpenMpThreads();
+                boundOpenMpSpinning();
                 String gompError = dlopen(gomp);
                 if (gompError != null) {
                     return unavailable("cache", "cannot load " + gomp + ": " + gompError + " (" + REQUIREMENTS + ")");
@@ -155,7 +155,7 @@ public final class DnnlLibrary {
     }
 
     private static Result open(Path library, String source) {
-        preferPassiveOpenMpThreads();
+        boundOpenMpSpinning();
         String error = dlopen(library);
         if (error != null) {
             return unavailable(source, "cannot load " + library + ": " + error + " (" + REQUIREMENTS + ")");
@@ -176,14 +176,15 @@ public final class DnnlLibrary {
     }
 
     /**
-     * Sets {@code OMP_WAIT_POLICY=PASSIVE} in this process's environment, unless the user set it, before libgomp reads
-     * it at load time. With the default (active) policy, OpenMP threads spin for a while after every oneDNN call and
-     * take the cores from jdnn's Java workers: measured on 2 cores, jdnn's SGEMM right after oneDNN's fell from about
-     * 340 to 200 GFLOP/s. Passive threads sleep instead, at the price of a wake-up on the next oneDNN call; set
-     * {@code OMP_WAIT_POLICY=ACTIVE} for a process that runs oneDNN alone and wants the lowest latency.
+     * Bounds how long libgomp's idle threads spin before they sleep, {@code GOMP_SPINCOUNT=10000}, unless the user set
+     * {@code GOMP_SPINCOUNT} or {@code OMP_WAIT_POLICY}; libgomp reads it when it loads, so this runs first. Measured
+     * on 2 cores: with libgomp's default (300,000 spins) its threads kept spinning after each oneDNN call and jdnn's
+     * SGEMM right after one fell from about 410 to 200 GFLOP/s; with {@code OMP_WAIT_POLICY=PASSIVE} (no spinning)
+     * a tiny oneDNN convolution took 55 µs per call instead of 2 µs, the cost of waking the threads every time.
+     * 10,000 spins kept the 2 µs and most of the SGEMM speed (about 360–370 GFLOP/s in the same alternation).
      */
-    private static void preferPassiveOpenMpThreads() {
-        if (System.getenv("OMP_WAIT_POLICY") != null) {
+    private static void boundOpenMpSpinning() {
+        if (System.getenv("OMP_WAIT_POLICY") != null || System.getenv("GOMP_SPINCOUNT") != null) {
             return;
         }
         Linker linker = Linker.nativeLinker();
@@ -194,9 +195,9 @@ public final class DnnlLibrary {
         MethodHandle handle = linker.downcallHandle(setenv,
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) handle.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"), arena.allocateFrom("PASSIVE"), 0);
+            int ignored = (int) handle.invokeExact(arena.allocateFrom("GOMP_SPINCOUNT"), arena.allocateFrom("10000"), 0);
         } catch (Throwable t) {
-            // keep libgomp's default policy
+            // keep libgomp's default
         }
     }
 
