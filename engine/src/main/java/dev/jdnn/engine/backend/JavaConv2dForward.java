@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * Convolution on the Java kernels: per image and group, im2col into a column matrix this object owns, then one SGEMM
  * {@code y[g] (OC/g, OH·OW) = w[g] (OC/g, C/g·KH·KW) · columns}; 1×1 stride-1 unpadded convolutions use the input as
  * the column matrix directly. The post-op's sum is SGEMM's beta = 1; bias (a vectorized per-channel add) and ReLU
- * follow as an epilogue.
+ * follow as an epilogue. The weights are packed for SGEMM once per run and reused for every image of the batch.
  */
 final class JavaConv2dForward implements Conv2dForward {
 
@@ -22,6 +22,7 @@ final class JavaConv2dForward implements Conv2dForward {
     private final boolean pointwise;
     private final Tensor columns; // (C/groups·KH·KW, OH·OW), null for pointwise convolutions
     private final Tensor ones;    // (OC) of 1: the scale of the vectorized bias epilogue, null without bias
+    private final Sgemm.PackedA[] packedWeights; // per group: (OC/groups, C/groups·KH·KW), packed once per run
 
     JavaConv2dForward(Conv2dSpec spec) {
         this.spec = spec;
@@ -31,6 +32,12 @@ final class JavaConv2dForward implements Conv2dForward {
         this.columns = pointwise ? null
                 : Tensor.allocate(Im2col.columnsShape(spec.input(), spec.groups(), spec.window()), DType.F32);
         this.ones = spec.bias() ? Tensor.allocate(spec.biasShape(), DType.F32) : null;
+        int groupOut = spec.outChannels() / spec.groups();
+        int depth = spec.input().dim(1) / spec.groups() * w.kernelH() * w.kernelW();
+        this.packedWeights = new Sgemm.PackedA[spec.groups()];
+        for (int g = 0; g < packedWeights.length; g++) {
+            packedWeights[g] = Sgemm.PackedA.allocate(groupOut, depth);
+        }
         if (ones != null) {
             ones.fill(1f);
         }
@@ -56,6 +63,9 @@ final class JavaConv2dForward implements Conv2dForward {
         MemorySegment y = output.segment("conv2d: output");
         boolean sum = spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU;
         long inputPlane = (long) in.dim(2) * in.dim(3);
+        for (int g = 0; g < groups; g++) {
+            packedWeights[g].pack(false, 1f, w, (long) g * groupOut * depth, depth);
+        }
         for (int n = 0; n < in.dim(0); n++) {
             for (int g = 0; g < groups; g++) {
                 MemorySegment b;
@@ -69,8 +79,7 @@ final class JavaConv2dForward implements Conv2dForward {
                     bOffset = 0;
                 }
                 long yOffset = ((long) n * spec.outChannels() + (long) g * groupOut) * pixels;
-                Sgemm.sgemm(false, false, groupOut, pixels, depth, 1f, w, (long) g * groupOut * depth, depth,
-                        b, bOffset, pixels, sum ? 1f : 0f, y, yOffset, pixels);
+                Sgemm.sgemm(packedWeights[g], false, pixels, b, bOffset, pixels, sum ? 1f : 0f, y, yOffset, pixels);
             }
         }
         if (spec.bias()) {
@@ -89,6 +98,9 @@ final class JavaConv2dForward implements Conv2dForward {
         }
         if (ones != null) {
             ones.close();
+        }
+        for (Sgemm.PackedA packed : packedWeights) {
+            packed.close();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.jdnn.engine.kernel;
 import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -107,7 +108,73 @@ public final class Sgemm {
             scale(beta, m, n, c, cOffset, ldc);
             return;
         }
-        new Plan(kernel, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).run();
+        new Plan(kernel, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null)
+                .run(true);
+    }
+
+    /**
+     * op(A) packed once for many products with different B — a convolution's weights for every image of a batch. Its
+     * memory is allocated once ({@link #allocate}) and freed by {@link #close()}; {@link #pack} fills it again.
+     */
+    public static final class PackedA implements AutoCloseable {
+        private final SgemmMicroKernel kernel;
+        private final int m; // rows of op(A)
+        private final int k; // columns of op(A)
+        private final Arena arena = Arena.ofShared();
+        private final MemorySegment segment;
+        private boolean packed;
+
+        private PackedA(SgemmMicroKernel kernel, int m, int k) {
+            this.kernel = kernel;
+            this.m = m;
+            this.k = k;
+            long bytes = (long) Math.ceilDiv(m, kernel.mr()) * kernel.mr() * Math.ceilDiv(k, KC) * KC * Float.BYTES;
+            this.segment = arena.allocate(bytes, 64);
+        }
+
+        /** Room for a packed (m, k) op(A), for the preferred micro-kernel. */
+        public static PackedA allocate(int m, int k) {
+            requirePositive(m, "m");
+            requirePositive(k, "k");
+            return new PackedA(PREFERRED, m, k);
+        }
+
+        /** Packs {@code alpha · op(A)}; op(A) is (m, k), A stored (m, k), or (k, m) when {@code transA}. */
+        public void pack(boolean transA, float alpha, MemorySegment a, long aOffset, int lda) {
+            requireMatrix(a, aOffset, lda, transA ? k : m, transA ? m : k, "a");
+            new Plan(kernel, transA, false, m, 1, k, alpha, a, aOffset, lda, a, 0, 1, 0f, segment, 0, 1, segment)
+                    .packAOnly();
+            packed = true;
+        }
+
+        public int rows() {
+            return m;
+        }
+
+        public int depth() {
+            return k;
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    /**
+     * {@code C = A · op(B) + beta · C} with A already packed (alpha included): op(B) is (a.depth(), n), C is
+     * (a.rows(), n); offsets in elements. The result is bit-identical to the unpacked entry's.
+     */
+    public static void sgemm(PackedA a, boolean transB, int n, MemorySegment b, long bOffset, int ldb, float beta,
+                             MemorySegment c, long cOffset, int ldc) {
+        if (!a.packed) {
+            throw new IllegalStateException("sgemm: the packed A was never packed (call pack first)");
+        }
+        requirePositive(n, "n");
+        requireMatrix(b, bOffset, ldb, transB ? n : a.k, transB ? a.k : n, "b");
+        requireMatrix(c, cOffset, ldc, a.m, n, "c");
+        new Plan(a.kernel, false, transB, a.m, n, a.k, 1f, a.segment, 0, a.k, b, bOffset, ldb, beta, c, cOffset, ldc,
+                a.segment).run(false);
     }
 
     private static void requirePositive(int value, String name) {
@@ -179,7 +246,7 @@ public final class Sgemm {
 
         Plan(SgemmMicroKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
              MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
-             float beta, MemorySegment c, long cOffset, int ldc) {
+             float beta, MemorySegment c, long cOffset, int ldc, MemorySegment prepackedA) {
             this.kernel = kernel;
             this.mr = kernel.mr();
             this.nr = kernel.nr();
@@ -210,7 +277,7 @@ public final class Sgemm {
             this.aRowBytes = (long) KC * Float.BYTES;
             this.aPanelBytes = aRowBytes * mr;
             this.bPanelBytes = (long) KC * nr * Float.BYTES;
-            this.packedA = PACKED_A.get().atLeast(aPanelBytes * mPanels * kBlocks);
+            this.packedA = prepackedA != null ? prepackedA : PACKED_A.get().atLeast(aPanelBytes * mPanels * kBlocks);
             this.packedB = PACKED_B.get().atLeast(bPanelBytes * nPanels * kBlocks);
         }
 
@@ -224,9 +291,18 @@ public final class Sgemm {
             return panels;
         }
 
-        void run() {
-            // Phase 1: pack all of op(A) (times alpha) and op(B) once, in parallel. Phase 2: blocks of C.
-            int aTasks = kBlocks * aPackTasksPerKBlock;
+        /** Packs op(A) only, into {@code packedA}: what {@link PackedA#pack} runs. */
+        void packAOnly() {
+            Parallel.forEach(kBlocks * aPackTasksPerKBlock,
+                    (task, worker) -> packABlock(task / aPackTasksPerKBlock, task % aPackTasksPerKBlock));
+        }
+
+        /**
+         * Phase 1: pack op(A) (times alpha, unless {@code packA} is false because it came packed) and op(B) once, in
+         * parallel. Phase 2: blocks of C.
+         */
+        void run(boolean packA) {
+            int aTasks = packA ? kBlocks * aPackTasksPerKBlock : 0;
             Parallel.forEach(aTasks + kBlocks * nPanels, (task, worker) -> {
                 if (task < aTasks) {
                     packABlock(task / aPackTasksPerKBlock, task % aPackTasksPerKBlock);

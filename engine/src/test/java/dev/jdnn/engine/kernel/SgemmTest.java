@@ -197,6 +197,46 @@ class SgemmTest {
     }
 
     @Test
+    void prepackedAGivesTheSameBitsAsPackingEveryCall() {
+        int[][] shapes = {{1, 1, 1}, {17, 33, 7}, {64, 49, 300}, {8, 255, 2 * Sgemm.KC + 3}, {130, 64, 17}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            for (int variant = 0; variant < 4; variant++) {
+                boolean transA = (variant & 1) != 0;
+                boolean transB = (variant & 2) != 0;
+                float beta = variant == 3 ? 1.5f : 0f;
+                float[] a = RandomData.uniform(m + 7L * variant, m * k);
+                float[] b = RandomData.uniform(n + 11L * variant, k * n);
+                float[] c = RandomData.uniform(k + 13L * variant, m * n);
+                float[] expected = run(Sgemm.preferredMicroKernel(), transA, transB, m, n, k, 0.5f, a, b, beta, c);
+                try (Arena arena = Arena.ofShared(); Sgemm.PackedA packed = Sgemm.PackedA.allocate(m, k)) {
+                    MemorySegment as = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                    MemorySegment bs = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+                    MemorySegment cs = arena.allocateFrom(ValueLayout.JAVA_FLOAT, c);
+                    packed.pack(transA, 0.5f, as, 0, transA ? m : k);
+                    Sgemm.sgemm(packed, transB, n, bs, 0, transB ? k : n, beta, cs, 0, n);
+                    Tolerance.assertBitsEqual(expected, cs.toArray(ValueLayout.JAVA_FLOAT),
+                            "prepacked sgemm m=" + m + " n=" + n + " k=" + k + " variant " + variant);
+                }
+            }
+        }
+    }
+
+    @Test
+    void prepackedAMustBePackedFirst() {
+        try (Arena arena = Arena.ofConfined(); Sgemm.PackedA packed = Sgemm.PackedA.allocate(4, 4)) {
+            MemorySegment b = arena.allocate(ValueLayout.JAVA_FLOAT, 16);
+            MemorySegment c = arena.allocate(ValueLayout.JAVA_FLOAT, 16);
+            assertMessage(IllegalStateException.class, () -> Sgemm.sgemm(packed, false, 4, b, 0, 4, 0f, c, 0, 4),
+                    "sgemm: the packed A was never packed");
+            assertMessage(IllegalArgumentException.class, () -> packed.pack(false, 1f, b, 0, 3),
+                    "sgemm: lda must be at least 4");
+        }
+    }
+
+    @Test
     void tensorEntryChecksShapes() {
         try (Tensor a = Tensor.allocate(3, 4); Tensor b = Tensor.allocate(5, 6); Tensor c = Tensor.allocate(3, 6);
              Tensor rank3 = Tensor.allocate(1, 3, 4); Tensor b46 = Tensor.allocate(4, 6); Tensor c33 = Tensor.allocate(3, 3)) {
