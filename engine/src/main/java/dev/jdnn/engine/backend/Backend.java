@@ -3,12 +3,24 @@ package dev.jdnn.engine.backend;
 /**
  * One implementation of the engine's primitives: the Java kernels ({@link JavaBackend}) or oneDNN
  * ({@code dev.jdnn.engine.onednn.OneDnnBackend}). Both give the same answers within the project's tolerances.
+ *
+ * <p>Operations are compiled once per spec (shapes and attributes) and cached: asking twice for the same spec returns
+ * the same object, so a layer may ask on every call. The backend owns what it compiled; {@link #close()} frees all of
+ * it, and an operation must not be used after its backend closed. A backend and its operations are used from one
+ * thread at a time (oneDNN's run on one stream); give each caller thread its own backend.
+ *
+ * <p>All tensors are f32 in PyTorch's plain layouts: activations {@code (N, C, H, W)}, convolution weights
+ * {@code (OC, C/groups, KH, KW)}. Backward operations overwrite their outputs (they do not accumulate).
  */
-public interface Backend {
+public interface Backend extends AutoCloseable {
 
     /** {@code java} or {@code onednn}. */
     String name();
 
-    /** Compiles a forward convolution for {@code spec}. */
+    /** The forward convolution for {@code spec}. */
     Conv2dForward conv2dForward(Conv2dSpec spec);
+
+    /** Frees every operation this backend compiled; idempotent. */
+    @Override
+    void close();
 }

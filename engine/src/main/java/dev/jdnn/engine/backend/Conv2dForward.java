@@ -4,10 +4,9 @@ import dev.jdnn.engine.tensor.Tensor;
 
 /**
  * A convolution compiled for one {@link Conv2dSpec}: run it many times on tensors of the spec's shapes (plain NCHW
- * f32, weights {@code (OC, C/groups, KH, KW)}). Safe to call from one thread at a time; {@link #close()} frees what
- * the backend holds for it.
+ * f32, weights {@code (OC, C/groups, KH, KW)}). Owned by the {@link Backend} that compiled it; one thread at a time.
  */
-public interface Conv2dForward extends AutoCloseable {
+public interface Conv2dForward {
 
     Conv2dSpec spec();
 
@@ -16,7 +15,4 @@ public interface Conv2dForward extends AutoCloseable {
      * none. Shapes are checked against the spec, with messages that name the argument.
      */
     void run(Tensor input, Tensor weight, Tensor bias, Tensor output);
-
-    @Override
-    void close();
 }

@@ -1,7 +1,12 @@
 package dev.jdnn.engine.backend;
 
-/** The primitives on jdnn's own kernels: im2col + SGEMM for convolution. Works wherever the JVM runs. */
+/**
+ * The primitives on jdnn's own kernels (im2col + SGEMM for convolution, the Vector API element-wise kernels). Works
+ * wherever the JVM runs.
+ */
 public final class JavaBackend implements Backend {
+
+    private final CompiledOps ops = new CompiledOps("java");
 
     @Override
     public String name() {
@@ -10,6 +15,11 @@ public final class JavaBackend implements Backend {
 
     @Override
     public Conv2dForward conv2dForward(Conv2dSpec spec) {
-        return new JavaConv2dForward(spec);
+        return ops.get("conv2d.forward", spec, JavaConv2dForward::new);
+    }
+
+    @Override
+    public void close() {
+        ops.close();
     }
 }

@@ -16,7 +16,7 @@ import java.lang.foreign.MemorySegment;
  * the column matrix directly. The post-op's sum is SGEMM's beta = 1; bias (a vectorized per-channel add) and ReLU
  * follow as an epilogue. The weights are packed for SGEMM once per run and reused for every image of the batch.
  */
-final class JavaConv2dForward implements Conv2dForward {
+final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
 
     private final Conv2dSpec spec;
     private final boolean pointwise;

@@ -1,22 +1,31 @@
 package dev.jdnn.engine.onednn;
 
+import dev.jdnn.bindings.dnnl.dnnl_h;
 import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.backend.CompiledOps;
+import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
+import dev.jdnn.engine.backend.JavaBackend;
 import dev.jdnn.nativelib.DnnlStatus;
 import dev.jdnn.nativelib.DnnlUnavailableException;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.function.Function;
 
 /**
- * The primitives on oneDNN: one CPU engine and one stream per backend, primitives compiled per spec. Convolutions
- * made by a backend run on its stream, so one thread at a time per backend. {@link #close()} closes the convolutions
- * still open, then the stream and the engine.
+ * The primitives on oneDNN: one CPU engine and one stream per backend, each operation compiled once per spec and
+ * cached ({@link CompiledOps}). Where oneDNN has no implementation for a spec ({@code dnnl_unimplemented} when the
+ * primitive descriptor is created), that operation runs on the Java kernels instead, said once per spec at debug
+ * level on the {@code dev.jdnn.engine} logger. Operations run on the backend's stream: one thread at a time.
+ * {@link #close()} frees every compiled operation, then the stream and the engine.
  */
-public final class OneDnnBackend implements Backend, AutoCloseable {
+public final class OneDnnBackend implements Backend {
+
+    private static final Logger LOG = System.getLogger("dev.jdnn.engine");
 
     private final OneDnnEngine engine;
-    private final Set<OneDnnConv2dForward> open = ConcurrentHashMap.newKeySet();
+    private final CompiledOps ops = new CompiledOps("onednn");
+    private final JavaBackend java = new JavaBackend(); // the per-op fallback
     private volatile boolean closed;
 
     /** @throws DnnlUnavailableException with the reason when oneDNN cannot be loaded */
@@ -34,13 +43,33 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public OneDnnConv2dForward conv2dForward(Conv2dSpec spec) {
-        if (closed) {
-            throw new IllegalStateException("onednn backend: conv2dForward after close()");
-        }
-        OneDnnConv2dForward forward = new OneDnnConv2dForward(engine, spec, open::remove);
-        open.add(forward);
-        return forward;
+    public Conv2dForward conv2dForward(Conv2dSpec spec) {
+        return compile("conv2d.forward", spec, s -> new OneDnnConv2dForward(engine, s), java::conv2dForward);
+    }
+
+    /**
+     * The cached operation for {@code spec}, compiled on oneDNN, or on the Java kernels where oneDNN answers
+     * {@code dnnl_unimplemented}.
+     */
+    private <S, O> O compile(String operation, S spec, Function<S, ? extends O> onednn,
+                             Function<S, ? extends O> fallback) {
+        return ops.get(operation, spec, s -> {
+            try {
+                return onednn.apply(s);
+            } catch (OneDnnException e) {
+                if (e.status() != dnnl_h.dnnl_unimplemented()) {
+                    throw e;
+                }
+                LOG.log(Level.DEBUG, () -> operation + " " + s + ": oneDNN has no implementation ("
+                        + e.getMessage() + "); it runs on the Java kernels");
+                return fallback.apply(s);
+            }
+        });
+    }
+
+    /** How many operations this backend has compiled (oneDNN's and the Java fallbacks'). */
+    int compiledOperations() {
+        return ops.size();
     }
 
     @Override
@@ -50,9 +79,8 @@ public final class OneDnnBackend implements Backend, AutoCloseable {
         }
         closed = true;
         try {
-            for (OneDnnConv2dForward forward : List.copyOf(open)) {
-                forward.close();
-            }
+            ops.close();
+            java.close();
         } finally {
             engine.close();
         }

@@ -14,7 +14,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +32,7 @@ import java.util.stream.Stream;
  * by the primitives as they run one after another) is made at construction and freed by {@link #close()}; a run
  * allocates nothing. Runs go through the backend's stream: one thread at a time per backend.
  */
-public final class OneDnnConv2dForward implements Conv2dForward {
+public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
 
     /** A primitive to create, with its arguments other than the scratchpad. */
     private record Planned(String what, PrimitiveDesc desc, int[] kinds, OneDnnMemory[] memories) {
@@ -51,7 +50,6 @@ public final class OneDnnConv2dForward implements Conv2dForward {
 
     private final Conv2dSpec spec;
     private final OneDnnEngine engine;
-    private final Consumer<OneDnnConv2dForward> onClose; // tells the backend
     private final NativeResources resources = new NativeResources();
     private final String implementation;
     private final OneDnnMemory userSource;  // (N, C, H, W) nchw, bound to the input per run
@@ -61,10 +59,9 @@ public final class OneDnnConv2dForward implements Conv2dForward {
     private final Step[] steps;             // reorders in, the convolution, the reorder out
     private volatile boolean closed;
 
-    OneDnnConv2dForward(OneDnnEngine engine, Conv2dSpec spec, Consumer<OneDnnConv2dForward> onClose) {
+    OneDnnConv2dForward(OneDnnEngine engine, Conv2dSpec spec) {
         this.spec = spec;
         this.engine = engine;
-        this.onClose = onClose;
         try {
             Shape in = spec.input();
             Shape out = spec.outputShape();
@@ -214,16 +211,13 @@ public final class OneDnnConv2dForward implements Conv2dForward {
         engine.await();
     }
 
+    /** Frees the primitives and buffers; the backend does this when it closes. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            resources.close();
-        } finally {
-            onClose.accept(this);
-        }
+        resources.close();
     }
 }

@@ -10,11 +10,19 @@ import dev.jdnn.engine.testing.ConvCase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class JavaConv2dForwardTest {
+
+    private static final JavaBackend JAVA = new JavaBackend();
+
+    @AfterAll
+    static void closeBackend() {
+        JAVA.close();
+    }
 
     static Stream<ConvCase> cases() {
         List<ConvCase> cases = new ArrayList<>();
@@ -43,14 +51,14 @@ class JavaConv2dForwardTest {
     @ParameterizedTest
     @MethodSource("cases")
     void matchesTheReference(ConvCase convCase) {
-        convCase.check(new JavaBackend());
+        convCase.check(JAVA);
     }
 
     @Test
     void rejectsArgumentsThatDoNotFitTheSpec() {
         Conv2dSpec spec = new Conv2dSpec(Shape.of(1, 3, 8, 8), 4, Window2d.square(3, 1, 1), 1, true, PostOp.NONE);
-        try (Conv2dForward conv = new JavaBackend().conv2dForward(spec);
-             Tensor x = Tensor.allocate(1, 3, 8, 8); Tensor w = Tensor.allocate(4, 3, 3, 3);
+        Conv2dForward conv = JAVA.conv2dForward(spec);
+        try (Tensor x = Tensor.allocate(1, 3, 8, 8); Tensor w = Tensor.allocate(4, 3, 3, 3);
              Tensor wrongW = Tensor.allocate(4, 3, 5, 5); Tensor b = Tensor.allocate(4); Tensor y = Tensor.allocate(1, 4, 8, 8)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> conv.run(x, wrongW, b, y));
             assertTrue(e.getMessage().equals("conv2d: weight must have shape (4, 3, 3, 3), got (4, 3, 5, 5)"),

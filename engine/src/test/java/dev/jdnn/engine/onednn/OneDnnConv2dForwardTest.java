@@ -1,6 +1,8 @@
 package dev.jdnn.engine.onednn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -159,8 +161,8 @@ class OneDnnConv2dForwardTest {
     /** Runs {@code spec} on {@code backend} with the output holding {@code previous} beforehand. */
     private static float[] run(Backend backend, Conv2dSpec spec, float[] input, float[] weight, float[] bias,
                                float[] previous, String[] implementation) {
-        try (Conv2dForward conv = backend.conv2dForward(spec);
-             Tensor x = Tensor.of(input, spec.input().dims());
+        Conv2dForward conv = backend.conv2dForward(spec);
+        try (Tensor x = Tensor.of(input, spec.input().dims());
              Tensor w = Tensor.of(weight, spec.weightShape().dims());
              Tensor b = bias == null ? null : Tensor.of(bias, spec.outChannels());
              Tensor y = Tensor.of(previous, spec.outputShape().dims())) {
@@ -176,15 +178,13 @@ class OneDnnConv2dForwardTest {
     void runsOnTheTensorsOwnMemoryWhereTheChosenLayoutIsPlain() {
         // With one channel, oneDNN's channels-last source and destination are NCHW; only the weights get reordered.
         Conv2dSpec spec = new Conv2dSpec(Shape.of(1, 1, 13, 12), 1, Window2d.square(3, 1, 1), 1, false, PostOp.SUM);
-        try (OneDnnConv2dForward conv = onednn.conv2dForward(spec)) {
-            assertEquals(List.of("reorder weights", "convolution"), conv.plan(), conv.implementation());
-        }
+        OneDnnConv2dForward conv = (OneDnnConv2dForward) onednn.conv2dForward(spec);
+        assertEquals(List.of("reorder weights", "convolution"), conv.plan(), conv.implementation());
         Conv2dSpec blocked = new Conv2dSpec(Shape.of(1, 16, 13, 12), 16, Window2d.square(3, 1, 1), 1, false,
                 PostOp.SUM);
-        try (OneDnnConv2dForward conv = onednn.conv2dForward(blocked)) {
-            assertEquals(List.of("reorder source", "reorder weights", "reorder output in", "convolution",
-                    "reorder output out"), conv.plan(), conv.implementation());
-        }
+        conv = (OneDnnConv2dForward) onednn.conv2dForward(blocked);
+        assertEquals(List.of("reorder source", "reorder weights", "reorder output in", "convolution",
+                "reorder output out"), conv.plan(), conv.implementation());
     }
 
     /** A 3×3 convolution (or 1×1) as an inference compiler would emit it: bias from folded batch norm. */
@@ -225,12 +225,10 @@ class OneDnnConv2dForwardTest {
     void resnet50AndVgg16ShapesGetOptimizedImplementations(TestReporter reporter) {
         List<String> slow = new ArrayList<>();
         for (Conv2dSpec spec : resnet50AndVgg16()) {
-            try (OneDnnConv2dForward conv = onednn.conv2dForward(spec)) {
-                String implementation = conv.implementation();
-                reporter.publishEntry(describe(spec), implementation);
-                if (implementation.startsWith("ref")) {
-                    slow.add(describe(spec) + ": " + implementation);
-                }
+            String implementation = ((OneDnnConv2dForward) onednn.conv2dForward(spec)).implementation();
+            reporter.publishEntry(describe(spec), implementation);
+            if (implementation.startsWith("ref")) {
+                slow.add(describe(spec) + ": " + implementation);
             }
         }
         assertTrue(slow.isEmpty(), () -> "oneDNN chose a reference implementation (a layout or attribute mistake"
@@ -247,11 +245,11 @@ class OneDnnConv2dForwardTest {
     void badArgumentsFailWithTheJavaPathsMessages() {
         Conv2dSpec spec = new Conv2dSpec(Shape.of(2, 3, 9, 9), 8, Window2d.square(3, 1, 1), 1, true, PostOp.RELU);
         Conv2dSpec noBias = new Conv2dSpec(Shape.of(2, 3, 9, 9), 8, Window2d.square(3, 1, 1), 1, false, PostOp.NONE);
-        try (Conv2dForward dnnl = onednn.conv2dForward(spec);
-             Conv2dForward java = JAVA.conv2dForward(spec);
-             Conv2dForward dnnlNoBias = onednn.conv2dForward(noBias);
-             Conv2dForward javaNoBias = JAVA.conv2dForward(noBias);
-             Tensor x = Tensor.allocate(2, 3, 9, 9);
+        Conv2dForward dnnl = onednn.conv2dForward(spec);
+        Conv2dForward java = JAVA.conv2dForward(spec);
+        Conv2dForward dnnlNoBias = onednn.conv2dForward(noBias);
+        Conv2dForward javaNoBias = JAVA.conv2dForward(noBias);
+        try (Tensor x = Tensor.allocate(2, 3, 9, 9);
              Tensor w = Tensor.allocate(8, 3, 3, 3);
              Tensor b = Tensor.allocate(8);
              Tensor y = Tensor.allocate(2, 8, 9, 9);
@@ -289,33 +287,32 @@ class OneDnnConv2dForwardTest {
     }
 
     @Test
-    void runAfterCloseFailsClearly() {
+    void oneOperationPerSpecAndRunAfterTheBackendClosedFailsClearly() {
         Conv2dSpec spec = new Conv2dSpec(Shape.of(1, 3, 5, 5), 4, Window2d.square(3, 1, 1), 1, false, PostOp.NONE);
-        OneDnnConv2dForward conv = onednn.conv2dForward(spec);
-        conv.close();
-        conv.close(); // idempotent
+        long before = NativeResources.liveHandles();
+        OneDnnBackend backend = new OneDnnBackend();
+        Conv2dForward conv = backend.conv2dForward(spec);
+        assertSame(conv, backend.conv2dForward(spec), "a second request for the same spec compiles again");
+        assertSame(conv, backend.conv2dForward(new Conv2dSpec(Shape.of(1, 3, 5, 5), 4, Window2d.square(3, 1, 1), 1,
+                false, PostOp.NONE)), "an equal spec is the same key");
+        assertNotSame(conv, backend.conv2dForward(new Conv2dSpec(Shape.of(1, 3, 5, 5), 4, Window2d.square(3, 1, 1),
+                1, false, PostOp.RELU)));
+        assertEquals(2, backend.compiledOperations());
+        backend.close();
+        backend.close(); // idempotent
+        assertEquals(before, NativeResources.liveHandles(), "native handles left after the backend closed");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> backend.conv2dForward(spec));
+        assertEquals("onednn backend: conv2d.forward after close()", e.getMessage());
         try (Tensor x = Tensor.allocate(1, 3, 5, 5);
              Tensor w = Tensor.allocate(4, 3, 3, 3);
              Tensor y = Tensor.allocate(1, 4, 5, 5)) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> conv.run(x, w, null, y));
+            e = assertThrows(IllegalStateException.class, () -> conv.run(x, w, null, y));
             assertTrue(e.getMessage().contains("after close()"), e.getMessage());
         }
     }
 
-    @Test
-    void closingTheBackendClosesItsConvolutions() {
-        Conv2dSpec spec = new Conv2dSpec(Shape.of(1, 3, 5, 5), 4, Window2d.square(3, 1, 1), 1, false, PostOp.NONE);
-        long before = NativeResources.liveHandles();
-        OneDnnBackend backend = new OneDnnBackend();
-        OneDnnConv2dForward conv = backend.conv2dForward(spec);
-        backend.close();
-        assertEquals(before, NativeResources.liveHandles(), "native handles left after the backend closed");
-        assertThrows(IllegalStateException.class, () -> backend.conv2dForward(spec));
-        conv.close(); // already closed by the backend: no-op
-    }
-
     /**
-     * Creating, running and closing 200 convolutions leaves no handle alive and does not grow the resident set by
+     * Creating a backend, running a convolution on it and closing it, 200 times, leaves no handle alive and does not grow the resident set by
      * anything like what they allocated (blocked copies of input and output: about a megabyte each).
      */
     @Test
@@ -343,8 +340,8 @@ class OneDnnConv2dForwardTest {
     }
 
     private static void createRunClose(Conv2dSpec spec, Tensor x, Tensor w, Tensor b, Tensor y) {
-        try (OneDnnConv2dForward conv = onednn.conv2dForward(spec)) {
-            conv.run(x, w, b, y);
+        try (OneDnnBackend backend = new OneDnnBackend()) {
+            backend.conv2dForward(spec).run(x, w, b, y);
         }
     }
 

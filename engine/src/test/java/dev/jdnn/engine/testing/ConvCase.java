@@ -1,7 +1,6 @@
 package dev.jdnn.engine.testing;
 
 import dev.jdnn.engine.backend.Backend;
-import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.PostOp;
 import dev.jdnn.engine.tensor.Tensor;
@@ -25,9 +24,8 @@ public record ConvCase(Conv2dSpec spec, long seed) {
         try (Tensor x = Tensor.of(input, spec.input().dims());
              Tensor w = Tensor.of(weight, spec.weightShape().dims());
              Tensor b = bias == null ? null : Tensor.of(bias, spec.outChannels());
-             Tensor y = Tensor.of(previous, spec.outputShape().dims());
-             Conv2dForward conv = backend.conv2dForward(spec)) {
-            conv.run(x, w, b, y);
+             Tensor y = Tensor.of(previous, spec.outputShape().dims())) {
+            backend.conv2dForward(spec).run(x, w, b, y);
             actual = y.toFloatArray();
         }
         expected.assertMatches(actual, backend.name() + " conv2d " + this);
