@@ -11,10 +11,7 @@ import dev.jdnn.engine.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A oneDNN f32 forward convolution for one {@link Conv2dSpec}: one primitive, created here with
@@ -34,20 +31,6 @@ import java.util.stream.Stream;
  */
 public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
 
-    /** A primitive to create, with its arguments other than the scratchpad. */
-    private record Planned(String what, PrimitiveDesc desc, int[] kinds, OneDnnMemory[] memories) {
-        MemoryDesc scratchpad() {
-            return desc.query(dnnl_h.dnnl_query_scratchpad_md(), "scratchpad");
-        }
-    }
-
-    /** One primitive execution with its argument list. */
-    private record Step(Primitive primitive, Primitive.Arguments arguments, String what) {
-        void execute(OneDnnEngine engine) {
-            primitive.execute(engine, arguments, what);
-        }
-    }
-
     private final Conv2dSpec spec;
     private final OneDnnEngine engine;
     private final NativeResources resources = new NativeResources();
@@ -56,7 +39,7 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
     private final OneDnnMemory userWeights; // (OC, C/groups, KH, KW) oihw, or goihw with groups
     private final OneDnnMemory userBias;    // (OC), null without bias
     private final OneDnnMemory userOutput;  // (N, OC, OH, OW) nchw
-    private final Step[] steps;             // reorders in, the convolution, the reorder out
+    private final ExecutionPlan plan;       // reorders in, the convolution, the reorder out
     private volatile boolean closed;
 
     OneDnnConv2dForward(OneDnnEngine engine, Conv2dSpec spec) {
@@ -89,44 +72,31 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
             MemoryDesc weights = convolution.query(dnnl_h.dnnl_query_weights_md(), "weights");
             MemoryDesc output = convolution.query(dnnl_h.dnnl_query_dst_md(), "destination");
 
-            userSource = OneDnnMemory.create(resources, engine, plainSource, MemorySegment.NULL);
-            userWeights = OneDnnMemory.create(resources, engine, plainWeights, MemorySegment.NULL);
-            userBias = bias == null ? null : OneDnnMemory.create(resources, engine, bias, MemorySegment.NULL);
-            userOutput = OneDnnMemory.create(resources, engine, plainOutput, MemorySegment.NULL);
-            OneDnnMemory sourceMemory = source.sameLayout(plainSource) ? userSource
-                    : OneDnnMemory.allocate(resources, engine, source);
-            OneDnnMemory weightsMemory = weights.sameLayout(plainWeights) ? userWeights
-                    : OneDnnMemory.allocate(resources, engine, weights);
-            OneDnnMemory outputMemory = output.sameLayout(plainOutput) ? userOutput
-                    : OneDnnMemory.allocate(resources, engine, output);
+            userSource = OneDnnMemory.unbound(resources, engine, plainSource);
+            userWeights = OneDnnMemory.unbound(resources, engine, plainWeights);
+            userBias = bias == null ? null : OneDnnMemory.unbound(resources, engine, bias);
+            userOutput = OneDnnMemory.unbound(resources, engine, plainOutput);
+            plan = new ExecutionPlan(resources, engine);
+            OneDnnMemory sourceMemory = plan.memoryFor(userSource, source);
+            OneDnnMemory weightsMemory = plan.memoryFor(userWeights, weights);
+            OneDnnMemory outputMemory = plan.memoryFor(userOutput, output);
 
-            // The primitives in run order; they share one scratchpad, as large as the largest needs.
-            List<Planned> plan = new ArrayList<>();
-            PrimitiveAttributes reorderAttributes = PrimitiveAttributes.create(resources, PostOp.NONE);
-            planReorder(plan, userSource, sourceMemory, reorderAttributes, "reorder source");
-            planReorder(plan, userWeights, weightsMemory, reorderAttributes, "reorder weights");
+            plan.addReorder("reorder source", userSource, sourceMemory);
+            plan.addReorder("reorder weights", userWeights, weightsMemory);
             if (spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU) {
-                planReorder(plan, userOutput, outputMemory, reorderAttributes, "reorder output in");
+                plan.addReorder("reorder output in", userOutput, outputMemory);
             }
-            plan.add(userBias == null
-                    ? new Planned("convolution", convolution,
-                            new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_DST()},
-                            new OneDnnMemory[] {sourceMemory, weightsMemory, outputMemory})
-                    : new Planned("convolution", convolution,
-                            new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_BIAS(),
-                                dnnl_h.DNNL_ARG_DST()},
-                            new OneDnnMemory[] {sourceMemory, weightsMemory, userBias, outputMemory}));
-            planReorder(plan, outputMemory, userOutput, reorderAttributes, "reorder output out");
-
-            long scratchpadBytes = 0;
-            for (Planned planned : plan) {
-                scratchpadBytes = Math.max(scratchpadBytes, planned.scratchpad().byteSize());
+            if (userBias == null) {
+                plan.add("convolution", convolution,
+                        new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(), dnnl_h.DNNL_ARG_DST()},
+                        sourceMemory, weightsMemory, outputMemory);
+            } else {
+                plan.add("convolution", convolution, new int[] {dnnl_h.DNNL_ARG_SRC(), dnnl_h.DNNL_ARG_WEIGHTS(),
+                    dnnl_h.DNNL_ARG_BIAS(), dnnl_h.DNNL_ARG_DST()}, sourceMemory, weightsMemory, userBias,
+                        outputMemory);
             }
-            MemorySegment scratchpad = resources.buffer(scratchpadBytes);
-            steps = new Step[plan.size()];
-            for (int i = 0; i < steps.length; i++) {
-                steps[i] = compile(plan.get(i), scratchpad);
-            }
+            plan.addReorder("reorder output out", outputMemory, userOutput);
+            plan.compile();
         } catch (RuntimeException e) {
             resources.close();
             throw e;
@@ -151,30 +121,6 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
         return PrimitiveDesc.own(resources, status, "dnnl_convolution_forward_primitive_desc_create", slot);
     }
 
-    /** Adds a reorder from {@code from} to {@code to} unless they are the same memory (same layout: no reorder). */
-    private void planReorder(List<Planned> plan, OneDnnMemory from, OneDnnMemory to, PrimitiveAttributes attributes,
-                             String what) {
-        if (from != to) {
-            plan.add(new Planned(what, PrimitiveDesc.reorder(resources, engine, from.desc(), to.desc(), attributes),
-                    new int[] {dnnl_h.DNNL_ARG_FROM(), dnnl_h.DNNL_ARG_TO()}, new OneDnnMemory[] {from, to}));
-        }
-    }
-
-    /** The primitive of {@code planned}, with its arguments and, if it needs one, the shared scratchpad. */
-    private Step compile(Planned planned, MemorySegment scratchpad) {
-        int[] kinds = planned.kinds();
-        OneDnnMemory[] memories = planned.memories();
-        MemoryDesc scratchpadDesc = planned.scratchpad();
-        if (scratchpadDesc.byteSize() > 0) {
-            kinds = Arrays.copyOf(kinds, kinds.length + 1);
-            memories = Arrays.copyOf(memories, memories.length + 1);
-            kinds[kinds.length - 1] = dnnl_h.DNNL_ARG_SCRATCHPAD();
-            memories[memories.length - 1] = OneDnnMemory.create(resources, engine, scratchpadDesc, scratchpad);
-        }
-        return new Step(planned.desc().createPrimitive(resources), Primitive.arguments(resources, kinds, memories),
-                planned.what());
-    }
-
     @Override
     public Conv2dSpec spec() {
         return spec;
@@ -190,7 +136,7 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
      * {@code convolution}, {@code reorder output out}, each present only where needed.
      */
     List<String> plan() {
-        return Stream.of(steps).map(Step::what).toList();
+        return plan.steps();
     }
 
     @Override
@@ -205,10 +151,7 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
             userBias.bind(bias.segment("conv2d: bias"));
         }
         userOutput.bind(output.segment("conv2d: output"));
-        for (Step step : steps) {
-            step.execute(engine);
-        }
-        engine.await();
+        plan.execute();
     }
 
     /** Frees the primitives and buffers; the backend does this when it closes. */

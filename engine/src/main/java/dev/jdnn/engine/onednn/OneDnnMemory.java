@@ -18,6 +18,11 @@ record OneDnnMemory(MemorySegment handle, MemoryDesc desc) {
                 "dnnl_memory_destroy"), desc);
     }
 
+    /** Memory of {@code desc} for a caller's tensor, pointed at it on each run with {@link #bind}. */
+    static OneDnnMemory unbound(NativeResources resources, OneDnnEngine engine, MemoryDesc desc) {
+        return create(resources, engine, desc, MemorySegment.NULL);
+    }
+
     /** Memory of {@code desc} on a new buffer of its size, owned by {@code resources}. */
     static OneDnnMemory allocate(NativeResources resources, OneDnnEngine engine, MemoryDesc desc) {
         return create(resources, engine, desc, resources.buffer(desc.byteSize()));
