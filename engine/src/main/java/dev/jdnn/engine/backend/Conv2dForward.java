@@ -15,4 +15,11 @@ public interface Conv2dForward {
      * none. Shapes are checked against the spec, with messages that name the argument.
      */
     void run(Tensor input, Tensor weight, Tensor bias, Tensor output);
+
+    /**
+     * Copies {@code weight} (and {@code bias}, {@code null} exactly when the spec has none) into the backend's own
+     * layout once, for runs that skip converting them: {@link PreparedConv2d#run} gives the same result as
+     * {@link #run} on the same weights, bit for bit.
+     */
+    PreparedConv2d prepare(Tensor weight, Tensor bias);
 }

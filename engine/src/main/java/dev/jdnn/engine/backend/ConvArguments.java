@@ -11,9 +11,19 @@ public final class ConvArguments {
 
     /** Checks shapes, dtype and open-ness of the forward arguments against {@code spec}. */
     public static void checkForward(Conv2dSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output) {
+        checkInputOutput(spec, input, output);
+        checkParameters(spec, weight, bias);
+    }
+
+    /** Checks the input and output of a forward run against {@code spec}. */
+    public static void checkInputOutput(Conv2dSpec spec, Tensor input, Tensor output) {
         check(input, "conv2d: input").shape().requireEqual(spec.input(), "conv2d: input");
-        check(weight, "conv2d: weight").shape().requireEqual(spec.weightShape(), "conv2d: weight");
         check(output, "conv2d: output").shape().requireEqual(spec.outputShape(), "conv2d: output");
+    }
+
+    /** Checks weight and bias against {@code spec}: the bias must be null exactly when the spec has none. */
+    public static void checkParameters(Conv2dSpec spec, Tensor weight, Tensor bias) {
+        check(weight, "conv2d: weight").shape().requireEqual(spec.weightShape(), "conv2d: weight");
         if (spec.bias()) {
             if (bias == null) {
                 throw new IllegalArgumentException("conv2d: bias is missing; the convolution was compiled with a bias "

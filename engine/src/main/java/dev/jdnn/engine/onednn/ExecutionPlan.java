@@ -108,13 +108,23 @@ final class ExecutionPlan {
 
     /** Runs every primitive in order on the engine's stream and waits for them. */
     void execute() {
+        submit();
+        engine.await();
+    }
+
+    /** Submits every primitive in order to the engine's stream without waiting (a later plan's run waits). */
+    void submit() {
         if (steps == null) {
             throw new IllegalStateException("execution plan run before compile()");
         }
         for (Step step : steps) {
             step.primitive().execute(engine, step.arguments(), step.what());
         }
-        engine.await();
+    }
+
+    /** Whether the plan has no primitive. */
+    boolean isEmpty() {
+        return planned.isEmpty();
     }
 
     /** The names of the primitives, in run order. */

@@ -5,12 +5,14 @@ import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.ConvArguments;
 import dev.jdnn.engine.backend.PostOp;
+import dev.jdnn.engine.backend.PreparedConv2d;
 import dev.jdnn.engine.kernel.Window2d;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,8 +24,8 @@ import java.util.List;
  * {@code (OC, C, KH, KW)}, or {@code (G, OC/G, C/G, KH, KW)} with groups, which is the same memory as
  * {@code (OC, C/groups, KH, KW)}), a reorder primitive converts into or out of a buffer this object owns; where it
  * is the same, the primitive runs on the tensor's own memory (zero-copy). With a sum post-op the output's previous
- * contents are reordered into the primitive's destination layout first. The weights are reordered on every run: the
- * inference compiler will reorder them once and keep them.
+ * contents are reordered into the primitive's destination layout first. {@link #run} reorders the weights every time
+ * (training changes them between runs); {@link #prepare} reorders them once and keeps them for inference.
  *
  * <p>Everything native (descriptors, primitives, intermediate buffers, the scratchpad, which is user-owned and shared
  * by the primitives as they run one after another) is made at construction and freed by {@link #close()}; a run
@@ -39,7 +41,10 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
     private final OneDnnMemory userWeights; // (OC, C/groups, KH, KW) oihw, or goihw with groups
     private final OneDnnMemory userBias;    // (OC), null without bias
     private final OneDnnMemory userOutput;  // (N, OC, OH, OW) nchw
-    private final ExecutionPlan plan;       // reorders in, the convolution, the reorder out
+    private final OneDnnMemory weightsMemory; // the convolution's weights: userWeights, or a buffer in its layout
+    private final MemorySegment weightsBuffer; // weightsMemory's own buffer, null when it is userWeights
+    private final ExecutionPlan weightsPlan;  // the weights reorder, empty when the layout is the plain one
+    private final ExecutionPlan plan;         // source (and output-in) reorders, the convolution, the reorder out
     private volatile boolean closed;
 
     OneDnnConv2dForward(OneDnnEngine engine, Conv2dSpec spec) {
@@ -77,12 +82,14 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
             userBias = bias == null ? null : OneDnnMemory.unbound(resources, engine, bias);
             userOutput = OneDnnMemory.unbound(resources, engine, plainOutput);
             plan = new ExecutionPlan(resources, engine);
+            weightsPlan = new ExecutionPlan(resources, engine);
             OneDnnMemory sourceMemory = plan.memoryFor(userSource, source);
-            OneDnnMemory weightsMemory = plan.memoryFor(userWeights, weights);
+            weightsMemory = plan.memoryFor(userWeights, weights);
+            weightsBuffer = weightsMemory == userWeights ? null : weightsMemory.dataHandle();
             OneDnnMemory outputMemory = plan.memoryFor(userOutput, output);
 
+            weightsPlan.addReorder("reorder weights", userWeights, weightsMemory);
             plan.addReorder("reorder source", userSource, sourceMemory);
-            plan.addReorder("reorder weights", userWeights, weightsMemory);
             if (spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU) {
                 plan.addReorder("reorder output in", userOutput, outputMemory);
             }
@@ -96,6 +103,7 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
                         outputMemory);
             }
             plan.addReorder("reorder output out", outputMemory, userOutput);
+            weightsPlan.compile();
             plan.compile();
         } catch (RuntimeException e) {
             resources.close();
@@ -136,22 +144,108 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
      * {@code convolution}, {@code reorder output out}, each present only where needed.
      */
     List<String> plan() {
-        return plan.steps();
+        List<String> steps = new ArrayList<>(weightsPlan.steps());
+        steps.addAll(plan.steps());
+        return steps;
     }
 
     @Override
     public void run(Tensor input, Tensor weight, Tensor bias, Tensor output) {
         ConvArguments.checkForward(spec, input, weight, bias, output);
-        if (closed) {
-            throw new IllegalStateException("conv2d: this oneDNN convolution " + spec + " was used after close()");
-        }
-        userSource.bind(input.segment("conv2d: input"));
+        requireOpen();
         userWeights.bind(weight.segment("conv2d: weight"));
+        if (weightsBuffer != null) {
+            weightsMemory.bind(weightsBuffer); // a prepared convolution may have pointed it elsewhere
+        }
         if (userBias != null) {
             userBias.bind(bias.segment("conv2d: bias"));
         }
-        userOutput.bind(output.segment("conv2d: output"));
+        bindInputOutput(input, output);
+        weightsPlan.submit();
         plan.execute();
+    }
+
+    @Override
+    public PreparedConv2d prepare(Tensor weight, Tensor bias) {
+        ConvArguments.checkParameters(spec, weight, bias);
+        requireOpen();
+        return new Prepared(weight, bias);
+    }
+
+    private void bindInputOutput(Tensor input, Tensor output) {
+        userSource.bind(input.segment("conv2d: input"));
+        userOutput.bind(output.segment("conv2d: output"));
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("conv2d: this oneDNN convolution " + spec + " was used after close()");
+        }
+    }
+
+    /**
+     * The weights reordered once into the convolution's layout and a copy of the bias, in memory of its own; a run
+     * points the convolution's weights and bias memories at them and executes the plan without the weights reorder.
+     */
+    private final class Prepared implements PreparedConv2d {
+
+        private final Arena arena = Arena.ofShared();
+        private final MemorySegment weights; // in the layout oneDNN chose
+        private final MemorySegment bias;    // (OC) copy, null without bias
+        private volatile boolean preparedClosed;
+
+        Prepared(Tensor weight, Tensor bias) {
+            try {
+                MemorySegment plainWeights = weight.segment("conv2d: weight");
+                weights = arena.allocate(weightsMemory.desc().byteSize(), 64);
+                if (weightsPlan.isEmpty()) {
+                    MemorySegment.copy(plainWeights, 0, weights, 0, plainWeights.byteSize());
+                } else {
+                    userWeights.bind(plainWeights);
+                    weightsMemory.bind(weights);
+                    weightsPlan.execute();
+                }
+                if (bias == null) {
+                    this.bias = null;
+                } else {
+                    MemorySegment plainBias = bias.segment("conv2d: bias");
+                    this.bias = arena.allocate(plainBias.byteSize(), 64);
+                    MemorySegment.copy(plainBias, 0, this.bias, 0, plainBias.byteSize());
+                }
+            } catch (RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public Conv2dSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public void run(Tensor input, Tensor output) {
+            ConvArguments.checkInputOutput(spec, input, output);
+            requireOpen();
+            if (preparedClosed) {
+                throw new IllegalStateException("conv2d: this prepared convolution " + spec + " was used after close()");
+            }
+            weightsMemory.bind(weights);
+            if (userBias != null) {
+                userBias.bind(bias);
+            }
+            bindInputOutput(input, output);
+            plan.execute();
+        }
+
+        @Override
+        public void close() {
+            if (preparedClosed) {
+                return;
+            }
+            preparedClosed = true;
+            arena.close();
+        }
     }
 
     /** Frees the primitives and buffers; the backend does this when it closes. */

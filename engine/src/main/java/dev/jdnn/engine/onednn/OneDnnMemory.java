@@ -1,7 +1,9 @@
 package dev.jdnn.engine.onednn;
 
 import dev.jdnn.bindings.dnnl.dnnl_h;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A {@code dnnl_memory_t}: a descriptor plus a data pointer that it does not own. Memory bound to a caller's tensor
@@ -26,6 +28,15 @@ record OneDnnMemory(MemorySegment handle, MemoryDesc desc) {
     /** Memory of {@code desc} on a new buffer of its size, owned by {@code resources}. */
     static OneDnnMemory allocate(NativeResources resources, OneDnnEngine engine, MemoryDesc desc) {
         return create(resources, engine, desc, resources.buffer(desc.byteSize()));
+    }
+
+    /** The data pointer this memory points at now. */
+    MemorySegment dataHandle() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment result = arena.allocate(ValueLayout.ADDRESS);
+            OneDnnStatus.check(dnnl_h.dnnl_memory_get_data_handle(handle, result), "dnnl_memory_get_data_handle");
+            return result.get(ValueLayout.ADDRESS, 0);
+        }
     }
 
     /** Points this memory at {@code data} (zero-copy: a tensor's own memory) for the next executions. */

@@ -251,6 +251,14 @@ public final class Tensor implements AutoCloseable {
         MemorySegment.copy(values, 0, segment("copyFrom: tensor"), ValueLayout.JAVA_FLOAT, 0, values.length);
     }
 
+    /** A new tensor that owns a copy of this one's elements (same shape and dtype); the caller closes it. */
+    public Tensor copy() {
+        MemorySegment source = segment("copy: tensor");
+        Tensor copy = allocate(shape, dtype);
+        MemorySegment.copy(source, 0, copy.segment, 0, source.byteSize());
+        return copy;
+    }
+
     /** Copies this f32 tensor's elements (row-major) into a new array. */
     public float[] toFloatArray() {
         requireDType(DType.F32, "toFloatArray: tensor");

@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.backend.Backends;
 import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.JavaBackend;
 import dev.jdnn.engine.backend.PostOp;
+import dev.jdnn.engine.backend.PreparedConv2d;
 import dev.jdnn.engine.kernel.Window2d;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
@@ -170,7 +172,9 @@ class OneDnnConv2dForwardTest {
                 implementation[0] = ((OneDnnConv2dForward) conv).implementation();
             }
             conv.run(x, w, b, y);
-            return y.toFloatArray();
+            float[] result = y.toFloatArray();
+            ConvCase.assertPreparedRunMatches(conv, x, w, b, previous, result, backend.name());
+            return result;
         }
     }
 
@@ -183,7 +187,7 @@ class OneDnnConv2dForwardTest {
         Conv2dSpec blocked = new Conv2dSpec(Shape.of(1, 16, 13, 12), 16, Window2d.square(3, 1, 1), 1, false,
                 PostOp.SUM);
         conv = (OneDnnConv2dForward) onednn.conv2dForward(blocked);
-        assertEquals(List.of("reorder source", "reorder weights", "reorder output in", "convolution",
+        assertEquals(List.of("reorder weights", "reorder source", "reorder output in", "convolution",
                 "reorder output out"), conv.plan(), conv.implementation());
     }
 
@@ -308,6 +312,31 @@ class OneDnnConv2dForwardTest {
              Tensor y = Tensor.allocate(1, 4, 5, 5)) {
             e = assertThrows(IllegalStateException.class, () -> conv.run(x, w, null, y));
             assertTrue(e.getMessage().contains("after close()"), e.getMessage());
+        }
+    }
+
+    @Test
+    void preparedConvolutionsOutliveTheirTensorsButNotTheirBackend() {
+        for (String name : new String[] {"java", "onednn"}) {
+            Conv2dSpec spec = new Conv2dSpec(Shape.of(1, 16, 6, 6), 16, Window2d.square(3, 1, 1), 1, true,
+                    PostOp.RELU);
+            Backend backend = Backends.select(name);
+            PreparedConv2d prepared;
+            try (Tensor w = Tensor.allocate(16, 16, 3, 3); Tensor b = Tensor.allocate(16)) {
+                prepared = backend.conv2dForward(spec).prepare(w, b);
+            }
+            try (Tensor x = Tensor.allocate(1, 16, 6, 6); Tensor y = Tensor.allocate(1, 16, 6, 6);
+                 Tensor small = Tensor.allocate(1, 16, 5, 5)) {
+                prepared.run(x, y); // the weights' tensors are closed: the prepared copies are used
+                IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                        () -> prepared.run(y, small));
+                assertEquals("conv2d: output must have shape (1, 16, 6, 6), got (1, 16, 5, 5)", wrong.getMessage());
+                backend.close();
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> prepared.run(x, y));
+                assertTrue(e.getMessage().contains("after") && e.getMessage().contains("close"), e.getMessage());
+                prepared.close();
+                prepared.close(); // idempotent
+            }
         }
     }
 

@@ -52,6 +52,20 @@ class TensorTest {
     }
 
     @Test
+    void copyOwnsItsOwnMemory() {
+        float[] values = RandomData.uniform(7, 2 * 3 * 5);
+        try (Tensor tensor = Tensor.of(values, 2, 3, 5); Tensor view = tensor.reshape(6, 5); Tensor copy = view.copy()) {
+            assertEquals(view.shape(), copy.shape());
+            tensor.fill(0f);
+            Tolerance.assertBitsEqual(values, copy.toFloatArray(), "copy after the original changed");
+            tensor.close();
+            Tolerance.assertBitsEqual(values, copy.toFloatArray(), "copy after the original closed");
+            IllegalStateException e = assertThrows(IllegalStateException.class, view::copy);
+            assertTrue(e.getMessage().contains("copy: tensor"), e.getMessage());
+        }
+    }
+
+    @Test
     void tensorsInACallersArenaAre64ByteAlignedAndZeroFilled() {
         try (Arena arena = Arena.ofConfined()) {
             for (int size : new int[] {1, 3, 7, 17, 33}) {

@@ -1,8 +1,10 @@
 package dev.jdnn.engine.testing;
 
 import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.PostOp;
+import dev.jdnn.engine.backend.PreparedConv2d;
 import dev.jdnn.engine.tensor.Tensor;
 
 /**
@@ -25,10 +27,37 @@ public record ConvCase(Conv2dSpec spec, long seed) {
              Tensor w = Tensor.of(weight, spec.weightShape().dims());
              Tensor b = bias == null ? null : Tensor.of(bias, spec.outChannels());
              Tensor y = Tensor.of(previous, spec.outputShape().dims())) {
-            backend.conv2dForward(spec).run(x, w, b, y);
+            Conv2dForward conv = backend.conv2dForward(spec);
+            conv.run(x, w, b, y);
             actual = y.toFloatArray();
+            assertPreparedRunMatches(conv, x, w, b, previous, actual, backend.name());
         }
         expected.assertMatches(actual, backend.name() + " conv2d " + this);
+    }
+
+    /**
+     * Prepares {@code w} and {@code b} on {@code conv}, changes them afterwards (a prepared convolution keeps copies),
+     * runs it on an output holding {@code previous} and asserts the result is bit for bit {@code expected}, the result
+     * of {@code conv.run} on the same arguments. Restores {@code w} and {@code b}.
+     */
+    public static void assertPreparedRunMatches(Conv2dForward conv, Tensor x, Tensor w, Tensor b, float[] previous,
+                                                float[] expected, String backend) {
+        float[] weights = w.toFloatArray();
+        float[] bias = b == null ? null : b.toFloatArray();
+        try (PreparedConv2d prepared = conv.prepare(w, b);
+             Tensor y = Tensor.of(previous, conv.spec().outputShape().dims())) {
+            w.fill(Float.NaN);
+            if (b != null) {
+                b.fill(Float.NaN);
+            }
+            prepared.run(x, y);
+            Tolerance.assertBitsEqual(expected, y.toFloatArray(), backend + " prepared conv2d " + conv.spec());
+        } finally {
+            w.copyFrom(weights);
+            if (b != null) {
+                b.copyFrom(bias);
+            }
+        }
     }
 
     /**
