@@ -74,7 +74,6 @@ final class BenchGemmCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<GemmImplementation> implementations = new ArrayList<>(List.of(new JdnnGemm()));
         if (OneDnn.isAvailable()) {
-            OneDnn.setThreads(threadCount);
             implementations.add(new OneDnnGemm());
         } else {
             err.println("jdnn: oneDNN is not available, so only jdnn's SGEMM is measured: " + OneDnn.status().reason());

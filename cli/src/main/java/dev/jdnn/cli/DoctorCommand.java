@@ -67,9 +67,12 @@ final class DoctorCommand implements Callable<Integer> {
             problems.add("oneDNN: " + status.reason() + " (jdnn falls back to its Java kernels)");
         }
 
-        line(out, "threads", Parallel.threads() + " for jdnn's kernels (--threads, -Djdnn.threads); OpenMP (oneDNN): "
-                + Optional.ofNullable(System.getenv("OMP_NUM_THREADS")).map(v -> "OMP_NUM_THREADS=" + v)
-                .orElse("set from --threads"));
+        line(out, "threads", Parallel.threads() + " (--threads, -Djdnn.threads) for jdnn's kernels"
+                + (status.available() ? " and for oneDNN's OpenMP (now " + OneDnn.threadsOfCallingThread() + ")" : "")
+                + "; OpenMP waiting: " + Optional.ofNullable(System.getenv("OMP_WAIT_POLICY"))
+                        .map(v -> "OMP_WAIT_POLICY=" + v)
+                        .orElse("GOMP_SPINCOUNT=" + Optional.ofNullable(System.getenv("GOMP_SPINCOUNT"))
+                                .orElse("10000 (set by jdnn)")));
 
         if (problems.isEmpty()) {
             out.println();

@@ -97,7 +97,6 @@ public class ConvBenchmark {
             if (!OneDnn.isAvailable()) {
                 throw new IllegalStateException("oneDNN is not available: " + OneDnn.status().reason());
             }
-            OneDnn.setThreads(threads);
             implementation = new OneDnnBackend();
         } else {
             implementation = new JavaBackend();

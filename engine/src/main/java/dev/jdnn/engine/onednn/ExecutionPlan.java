@@ -117,6 +117,7 @@ final class ExecutionPlan {
         if (steps == null) {
             throw new IllegalStateException("execution plan run before compile()");
         }
+        OpenMpThreads.applyToCallingThread();
         for (Step step : steps) {
             step.primitive().execute(engine, step.arguments(), step.what());
         }

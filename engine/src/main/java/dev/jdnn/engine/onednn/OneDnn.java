@@ -4,11 +4,7 @@ import dev.jdnn.bindings.dnnl.dnnl_h;
 import dev.jdnn.bindings.dnnl.dnnl_version_t;
 import dev.jdnn.nativelib.DnnlLibrary;
 import dev.jdnn.nativelib.DnnlStatus;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Optional;
@@ -16,29 +12,7 @@ import java.util.Optional;
 /** Whether oneDNN is usable, what it is, and its plain calls (SGEMM) that need no primitive. */
 public final class OneDnn {
 
-    private static final DowncallCache SET_NUM_THREADS =
-            new DowncallCache(FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
-
     private OneDnn() {
-    }
-
-    /** One downcall handle, made on first use. */
-    private static final class DowncallCache {
-        private final FunctionDescriptor descriptor;
-        private volatile MethodHandle handle;
-
-        DowncallCache(FunctionDescriptor descriptor) {
-            this.descriptor = descriptor;
-        }
-
-        MethodHandle computeIfAbsent(MemorySegment function) {
-            MethodHandle current = handle;
-            if (current == null) {
-                current = Linker.nativeLinker().downcallHandle(function, descriptor);
-                handle = current;
-            }
-            return current;
-        }
     }
 
     /** Loads oneDNN on first call; says where from, or why it could not. */
@@ -51,21 +25,13 @@ public final class OneDnn {
     }
 
     /**
-     * Sets the number of OpenMP threads oneDNN uses for calls made from the current thread ({@code omp_set_num_threads}
-     * sets the calling thread's OpenMP default). jdnn's own workers are idle while a oneDNN call runs, so the two
-     * pools never compete for the cores.
+     * The number of OpenMP threads oneDNN uses for a call from the current thread. jdnn sets it to the engine's
+     * thread count ({@link dev.jdnn.engine.parallel.Parallel#setThreads}, the CLI's {@code --threads}) before each of
+     * its oneDNN calls, on whichever thread makes them.
      */
-    public static void setThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("oneDNN threads must be >= 1, got " + threads);
-        }
-        MemorySegment function = DnnlLibrary.openMpLookup().find("omp_set_num_threads")
-                .orElseThrow(() -> new IllegalStateException("libgomp has no omp_set_num_threads"));
-        try {
-            SET_NUM_THREADS.computeIfAbsent(function).invokeExact(threads);
-        } catch (Throwable t) {
-            throw new IllegalStateException("omp_set_num_threads(" + threads + ") failed", t);
-        }
+    public static int threadsOfCallingThread() {
+        OpenMpThreads.applyToCallingThread();
+        return OpenMpThreads.maxThreadsOfCallingThread();
     }
 
     /** Version, build and dispatch ISA of the loaded oneDNN, or empty when it is not available. */
@@ -113,6 +79,7 @@ public final class OneDnn {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
                              float beta, MemorySegment c, long cOffset, int ldc) {
+        OpenMpThreads.applyToCallingThread();
         int status = dnnl_h.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, alpha,
                 a.asSlice(aOffset * Float.BYTES), lda, b.asSlice(bOffset * Float.BYTES), ldb, beta,
                 c.asSlice(cOffset * Float.BYTES), ldc);
