@@ -5,6 +5,7 @@ import dev.jdnn.engine.kernel.Activations;
 import dev.jdnn.engine.kernel.Im2col;
 import dev.jdnn.engine.kernel.Sgemm;
 import dev.jdnn.engine.kernel.Window2d;
+import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
@@ -13,14 +14,28 @@ import java.lang.foreign.MemorySegment;
 /**
  * Convolution on the Java kernels: per image and group, im2col into a column matrix this object owns, then one SGEMM
  * {@code y[g] (OC/g, OH·OW) = w[g] (OC/g, C/g·KH·KW) · columns}; 1×1 stride-1 unpadded convolutions use the input as
- * the column matrix directly. The post-op's sum is SGEMM's beta = 1; bias (a vectorized per-channel add) and ReLU
- * follow as an epilogue. The weights are packed for SGEMM once per run and reused for every image of the batch.
+ * the column matrix directly. Where an image's output plane is small (ResNet's 14×14 and 7×7 stages: a GEMM 49 or 196
+ * wide wastes most of the 48-wide micro-kernel and leaves little to split over threads), several images' column
+ * matrices sit side by side and one GEMM convolves them all. The post-op's sum is SGEMM's beta = 1; bias (a
+ * vectorized per-channel add) and ReLU follow as an epilogue. The weights are packed for SGEMM once per run (or once
+ * for all runs: {@link #prepare}) and reused for every image of the batch.
  */
 final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
 
+    /** Below this many output pixels per image, several images share one GEMM. */
+    private static final int NARROW_PLANE = 1024;
+    /** GEMM width (images · OH·OW) that batching aims for. */
+    private static final int BATCHED_COLUMNS = 2048;
+    /** The most memory the batched column matrix may take. */
+    private static final long COLUMNS_BUDGET_BYTES = 32L << 20;
+
     private final Conv2dSpec spec;
     private final boolean pointwise;
-    private final Tensor columns; // (C/groups·KH·KW, OH·OW), null for pointwise convolutions
+    private final int imagesPerGemm; // 1, or several images side by side in one GEMM
+    private final Tensor columns; // (C/groups·KH·KW, imagesPerGemm·OH·OW) flat; null for pointwise one-image GEMMs
+    private final Tensor gathered; // (OC/groups, imagesPerGemm·OH·OW) flat: the batched GEMM's output, or null
+    private final Tensor columnsFull;      // columns as (C/groups·KH·KW, imagesPerGemm·OH·OW), or null
+    private final Tensor columnsRemainder; // the same for the last, smaller group of images, or null
     private final Tensor ones;    // (OC) of 1: the scale of the vectorized bias epilogue, null without bias
     private final Sgemm.PackedA[] packedWeights; // per group: (OC/groups, C/groups·KH·KW), packed once per run
     private volatile boolean closed;
@@ -30,8 +45,24 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         Window2d w = spec.window();
         this.pointwise = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1
                 && w.padH() == 0 && w.padW() == 0;
-        this.columns = pointwise ? null
-                : Tensor.allocate(Im2col.columnsShape(spec.input(), spec.groups(), spec.window()), DType.F32);
+        Shape out = spec.outputShape();
+        int pixels = out.dim(2) * out.dim(3);
+        long depth = (long) spec.input().dim(1) / spec.groups() * w.kernelH() * w.kernelW();
+        int batch = spec.input().dim(0);
+        int images = 1;
+        if (batch > 1 && pixels < NARROW_PLANE) {
+            long byBudget = COLUMNS_BUDGET_BYTES / (depth * pixels * Float.BYTES);
+            images = (int) Math.max(1, Math.min(Math.min(batch, Math.ceilDiv(BATCHED_COLUMNS, pixels)), byBudget));
+        }
+        this.imagesPerGemm = images;
+        long columnElements = depth * pixels * imagesPerGemm;
+        this.columns = pointwise && imagesPerGemm == 1 ? null : Tensor.allocate(
+                Shape.of(Math.toIntExact(columnElements)), DType.F32);
+        this.gathered = imagesPerGemm == 1 ? null : Tensor.allocate(
+                Shape.of(spec.outChannels() / spec.groups() * pixels * imagesPerGemm), DType.F32);
+        this.columnsFull = columns == null ? null : columnsView(imagesPerGemm);
+        this.columnsRemainder = columns == null || batch % imagesPerGemm == 0 ? null
+                : columnsView(batch % imagesPerGemm);
         this.ones = spec.bias() ? Tensor.allocate(spec.biasShape(), DType.F32) : null;
         this.packedWeights = allocatePacked(spec);
         if (ones != null) {
@@ -92,7 +123,10 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         MemorySegment y = output.segment("conv2d: output");
         boolean sum = spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU;
         long inputPlane = (long) in.dim(2) * in.dim(3);
-        for (int n = 0; n < in.dim(0); n++) {
+        if (imagesPerGemm > 1) {
+            computeBatched(input, packed, output, sum);
+        } else {
+            for (int n = 0; n < in.dim(0); n++) {
             for (int g = 0; g < groups; g++) {
                 MemorySegment b;
                 long bOffset;
@@ -100,12 +134,13 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
                     b = x;
                     bOffset = ((long) n * in.dim(1) + (long) g * groupIn) * inputPlane;
                 } else {
-                    Im2col.im2col(input, n, g, groups, spec.window(), columns);
+                    Im2col.im2col(input, n, g, groups, spec.window(), columnsFull);
                     b = columns.segment("conv2d: columns");
                     bOffset = 0;
                 }
                 long yOffset = ((long) n * spec.outChannels() + (long) g * groupOut) * pixels;
                 Sgemm.sgemm(packed[g], false, pixels, b, bOffset, pixels, sum ? 1f : 0f, y, yOffset, pixels);
+            }
             }
         }
         if (spec.bias()) {
@@ -115,6 +150,63 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         if (spec.postOp() == PostOp.RELU || spec.postOp() == PostOp.SUM_RELU) {
             Activations.forward(Activation.RELU, output, output);
         }
+    }
+
+    /**
+     * Several images per GEMM: their column matrices side by side, one GEMM per group into {@code gathered}
+     * {@code (OC/groups, images·OH·OW)}, then each image's block copied to its place in the output (with a sum
+     * post-op, the output's previous values are gathered first and the GEMM adds onto them).
+     */
+    private void computeBatched(Tensor input, Sgemm.PackedA[] packed, Tensor output, boolean sum) {
+        Shape out = spec.outputShape();
+        int groups = spec.groups();
+        int groupOut = spec.outChannels() / groups;
+        int pixels = out.dim(2) * out.dim(3);
+        int batch = spec.input().dim(0);
+        MemorySegment y = output.segment("conv2d: output");
+        MemorySegment c = gathered.segment("conv2d: gathered output");
+        MemorySegment b = columns.segment("conv2d: columns");
+        for (int first = 0; first < batch; first += imagesPerGemm) {
+            int images = Math.min(imagesPerGemm, batch - first);
+            int width = images * pixels;
+            for (int g = 0; g < groups; g++) {
+                Im2col.im2colImages(input, first, images, g, groups, spec.window(),
+                        images == imagesPerGemm ? columnsFull : columnsRemainder);
+                if (sum) {
+                    moveBlocks(y, c, first, images, g, groupOut, pixels, true);
+                }
+                Sgemm.sgemm(packed[g], false, width, b, 0, width, sum ? 1f : 0f, c, 0, width);
+                moveBlocks(y, c, first, images, g, groupOut, pixels, false);
+            }
+        }
+    }
+
+    /**
+     * Copies between the output {@code (N, OC, OH·OW)} and {@code gathered} {@code (OC/groups, images·OH·OW)}: image
+     * {@code first + i}, group {@code g}, channel row {@code r} is gathered row {@code r}, columns
+     * {@code [i·OH·OW, (i + 1)·OH·OW)}.
+     */
+    private void moveBlocks(MemorySegment y, MemorySegment c, int first, int images, int g, int groupOut, int pixels,
+                            boolean intoGathered) {
+        long rowBytes = (long) pixels * Float.BYTES;
+        long gatheredRowBytes = rowBytes * images;
+        Parallel.forEach(images, (i, worker) -> {
+            long yRow = ((long) (first + i) * spec.outChannels() + (long) g * groupOut) * rowBytes;
+            long cRow = i * rowBytes;
+            for (int r = 0; r < groupOut; r++, yRow += rowBytes, cRow += gatheredRowBytes) {
+                if (intoGathered) {
+                    MemorySegment.copy(y, yRow, c, cRow, rowBytes);
+                } else {
+                    MemorySegment.copy(c, cRow, y, yRow, rowBytes);
+                }
+            }
+        });
+    }
+
+    /** The column buffer as the matrix of {@code images} images, {@code (C/groups·KH·KW, images·OH·OW)}. */
+    private Tensor columnsView(int images) {
+        Shape shape = Im2col.columnsShape(spec.input(), spec.groups(), spec.window(), images);
+        return columns.sliceBatch(0, Math.toIntExact(shape.elementCount())).reshape(shape.dims());
     }
 
     private void requireOpen() {
@@ -174,6 +266,9 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         closed = true;
         if (columns != null) {
             columns.close();
+        }
+        if (gathered != null) {
+            gathered.close();
         }
         if (ones != null) {
             ones.close();

@@ -72,7 +72,65 @@ public final class Im2col {
             int first = task * channelsPerTask;
             int count = Math.min(channelsPerTask, geometry.groupChannels() - first);
             KERNELS.im2col(image, inputOffset + first * geometry.plane(), count, geometry.height(), geometry.width(),
-                    window, geometry.outHeight(), geometry.outWidth(), matrix, first * geometry.channelElements());
+                    window, geometry.outHeight(), geometry.outWidth(), matrix, first * geometry.channelElements(),
+                    geometry.columns());
+        });
+    }
+
+    /**
+     * The shape of the column matrix of {@code images} images side by side, {@code (C/groups * KH * KW,
+     * images * OH * OW)}, for {@link #im2colImages}.
+     */
+    public static Shape columnsShape(Shape inputShape, int groups, Window2d window, int images) {
+        Geometry geometry = Geometry.of("im2col", "input", inputShape, groups, window);
+        if (images <= 0) {
+            throw new IllegalArgumentException("im2col: images must be positive, got " + images);
+        }
+        return Shape.of(geometry.rows(), Math.multiplyExact(images, geometry.columns()));
+    }
+
+    /**
+     * Writes the column matrices of images {@code first .. first + images - 1}, group {@code group}, side by side into
+     * {@code columns}: image {@code first + i} fills columns {@code [i * OH * OW, (i + 1) * OH * OW)} of every row. One
+     * GEMM over this matrix convolves all of them at once, which keeps the GEMM wide when each image's output plane is
+     * small (ResNet's 14×14 and 7×7 stages).
+     *
+     * @param columns {@code (C/groups * KH * KW, images * OH * OW)}, see {@link #columnsShape(Shape, int, Window2d, int)}
+     */
+    public static void im2colImages(Tensor input, int first, int images, int group, int groups, Window2d window,
+                                    Tensor columns) {
+        Objects.requireNonNull(input, "im2col: input");
+        Objects.requireNonNull(columns, "im2col: columns");
+        Objects.requireNonNull(window, "im2col: window");
+        Geometry geometry = Geometry.of("im2col", "input", input.shape(), groups, window);
+        if (images <= 0 || first < 0 || first + images > input.shape().dim(0)) {
+            throw new IllegalArgumentException("im2col: images [" + first + ", " + ((long) first + images)
+                    + ") must be a non-empty range inside [0, " + input.shape().dim(0) + ")");
+        }
+        geometry.checkIndices(first, group);
+        input.requireDType(DType.F32, "im2col: input");
+        columns.requireDType(DType.F32, "im2col: columns");
+        Shape expected = columnsShape(input.shape(), groups, window, images);
+        if (!columns.shape().equals(expected)) {
+            throw new IllegalArgumentException("im2col: columns must be (C/groups * KH * KW, images * OH * OW) = "
+                    + expected + " for " + images + " images of " + input.shape() + ", got " + columns.shape());
+        }
+        MemorySegment image = input.segment("im2col: input");
+        MemorySegment matrix = columns.segment("im2col: columns");
+        requireDisjoint(image, matrix, "im2col: columns", "input");
+
+        long ld = expected.dim(1);
+        int channelsPerTask = geometry.channelsPerTask();
+        int tasksPerImage = geometry.taskCount();
+        Parallel.forEach(images * tasksPerImage, (task, worker) -> {
+            int i = task / tasksPerImage;
+            int firstChannel = task % tasksPerImage * channelsPerTask;
+            int count = Math.min(channelsPerTask, geometry.groupChannels() - firstChannel);
+            long inputOffset = (geometry.firstPlane(first + i, group) + firstChannel) * geometry.plane();
+            long rowsBefore = (long) firstChannel * window.kernelH() * window.kernelW();
+            KERNELS.im2col(image, inputOffset, count, geometry.height(), geometry.width(), window,
+                    geometry.outHeight(), geometry.outWidth(), matrix, rowsBefore * ld + (long) i * geometry.columns(),
+                    ld);
         });
     }
 

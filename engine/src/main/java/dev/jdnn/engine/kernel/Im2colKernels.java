@@ -13,10 +13,15 @@ import java.lang.foreign.MemorySegment;
  */
 public interface Im2colKernels {
 
-    /** Writes every element of the column matrix (padding positions as 0) from the image. */
+    /**
+     * Writes every element of the column matrix (padding positions as 0) from the image. Row {@code r} of the matrix
+     * starts at {@code columnsOffset + r * ldColumns}: {@code ldColumns = outHeight * outWidth} for a matrix of its
+     * own, more when the matrix is one block of columns of a wider one (several images side by side).
+     */
     void im2col(MemorySegment input, long inputOffset, // (channels, height, width)
                 int channels, int height, int width, Window2d window, int outHeight, int outWidth,
-                MemorySegment columns, long columnsOffset); // (channels * KH * KW, outHeight * outWidth)
+                MemorySegment columns, long columnsOffset, // (channels * KH * KW, outHeight * outWidth)
+                long ldColumns);
 
     /**
      * Adds every column element onto the image element it was taken from (padding positions are dropped); the

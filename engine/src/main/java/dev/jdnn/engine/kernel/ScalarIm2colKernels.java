@@ -16,17 +16,17 @@ final class ScalarIm2colKernels implements Im2colKernels {
     @Override
     public void im2col(MemorySegment input, long inputOffset, // (channels, height, width)
                        int channels, int height, int width, Window2d window, int outHeight, int outWidth,
-                       MemorySegment columns, long columnsOffset) { // (channels * KH * KW, outHeight * outWidth)
+                       MemorySegment columns, long columnsOffset, // (channels * KH * KW, outHeight * outWidth)
+                       long ldColumns) {
         int strideH = window.strideH();
         int strideW = window.strideW();
         long plane = (long) height * width;
-        long rowLength = (long) outHeight * outWidth;
         long row = columnsOffset;
         for (int c = 0; c < channels; c++) {
             long planeOffset = inputOffset + c * plane;
             for (int kh = 0; kh < window.kernelH(); kh++) {
                 int shiftH = kh * window.dilationH() - window.padH(); // ih = oh * strideH + shiftH
-                for (int kw = 0; kw < window.kernelW(); kw++, row += rowLength) {
+                for (int kw = 0; kw < window.kernelW(); kw++, row += ldColumns) {
                     int shiftW = kw * window.dilationW() - window.padW(); // iw = ow * strideW + shiftW
                     int owFirst = firstInside(shiftW, strideW, outWidth);
                     int owEnd = endInside(shiftW, strideW, width, outWidth, owFirst);

@@ -45,6 +45,17 @@ class JavaConv2dForwardTest {
                 }
             }
         }
+        // Output planes of 600 pixels: four images per GEMM, then a remainder of one (5 = 4 + 1), every post-op
+        // (a sum gathers the previous output first); grouped; pointwise (its columns are the input, copied side by side).
+        Window2d same3x3 = Window2d.square(3, 1, 1);
+        for (PostOp postOp : postOps) {
+            cases.add(new ConvCase(new Conv2dSpec(Shape.of(5, 3, 24, 25), 7, same3x3, 1, true, postOp), seed++));
+        }
+        cases.add(new ConvCase(new Conv2dSpec(Shape.of(5, 6, 24, 25), 4, same3x3, 2, false, PostOp.SUM), seed++));
+        cases.add(new ConvCase(new Conv2dSpec(Shape.of(5, 6, 24, 25), 4, Window2d.square(1, 1, 0), 1, true,
+                PostOp.SUM_RELU), seed++));
+        cases.add(new ConvCase(new Conv2dSpec(Shape.of(3, 6, 7, 7), 4, Window2d.square(1, 1, 0), 1, true,
+                PostOp.NONE), seed++));
         return cases.stream();
     }
 

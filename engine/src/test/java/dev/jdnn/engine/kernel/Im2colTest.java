@@ -179,7 +179,7 @@ class Im2colTest {
                 MemorySegment columns = segmentOf(arena, filled(expected.length, SENTINEL));
                 long inputOffset = (long) c.group() * c.groupChannels() * c.height() * c.width();
                 kernels.im2col(input, inputOffset, c.groupChannels(), c.height(), c.width(), c.window(),
-                        c.outHeight(), c.outWidth(), columns, GUARD);
+                        c.outHeight(), c.outWidth(), columns, GUARD, (long) c.outHeight() * c.outWidth());
                 Tolerance.assertBitsEqual(expected, columns.toArray(ValueLayout.JAVA_FLOAT), "im2col " + c);
             }
         }
@@ -221,7 +221,7 @@ class Im2colTest {
                 MemorySegment input = segmentOf(arena, x);
                 MemorySegment columns = arena.allocate(ValueLayout.JAVA_FLOAT, y.length);
                 kernels.im2col(input, inputOffset, c.groupChannels(), c.height(), c.width(), c.window(),
-                        c.outHeight(), c.outWidth(), columns, 0);
+                        c.outHeight(), c.outWidth(), columns, 0, (long) c.outHeight() * c.outWidth());
                 float[] im2colX = columns.toArray(ValueLayout.JAVA_FLOAT);
                 double left = 0;
                 double magnitude = 0;
@@ -265,6 +265,55 @@ class Im2colTest {
                     Im2col.im2col(input, 1, group, c.groups(), c.window(), columns);
                     Tolerance.assertBitsEqual(naiveIm2col(image1, c, group), columns.toFloatArray(),
                             "Im2col.im2col n=1 group=" + group + " " + c);
+                }
+            }
+        }
+    }
+
+    /** Several images side by side are each image's own matrix, bit for bit, in its block of columns. */
+    @Test
+    void imagesSideBySideAreEachImagesMatrix() {
+        Case oneGroup = new Case(7, 13, 12, Window2d.square(3, 2, 1), 1);
+        Case grouped = new Case(16, 17, 15, Window2d.square(5, 2, 3).withDilation(2, 1), 4);
+        Case big = new Case(40, 9, 9, Window2d.square(3, 1, 1), 1); // several tasks per image
+        for (Case c : List.of(oneGroup, grouped, big)) {
+            int batch = 5;
+            float[] values = RandomData.uniform(40_000 + c.channels(), batch * c.channels() * c.height() * c.width());
+            int imageSize = c.channels() * c.height() * c.width();
+            try (Tensor input = Tensor.of(values, batch, c.channels(), c.height(), c.width())) {
+                for (int[] range : new int[][] {{0, 5}, {1, 3}, {4, 1}}) {
+                    int first = range[0];
+                    int images = range[1];
+                    Shape shape = Im2col.columnsShape(input.shape(), c.groups(), c.window(), images);
+                    assertEquals(Shape.of(c.rows(), images * c.columns()), shape);
+                    try (Tensor columns = Tensor.allocate(shape, DType.F32)) {
+                        for (int group = 0; group < c.groups(); group++) {
+                            columns.fill(SENTINEL);
+                            Im2col.im2colImages(input, first, images, group, c.groups(), c.window(), columns);
+                            float[] all = columns.toFloatArray();
+                            for (int i = 0; i < images; i++) {
+                                int n = first + i;
+                                float[] expected = naiveIm2col(
+                                        Arrays.copyOfRange(values, n * imageSize, (n + 1) * imageSize), c, group);
+                                float[] actual = new float[expected.length];
+                                for (int r = 0; r < c.rows(); r++) {
+                                    System.arraycopy(all, r * images * c.columns() + i * c.columns(), actual,
+                                            r * c.columns(), c.columns());
+                                }
+                                Tolerance.assertBitsEqual(expected, actual, "image " + n + " of [" + first + ", "
+                                        + (first + images) + ") group " + group + " " + c);
+                            }
+                        }
+                    }
+                }
+                try (Tensor columns = Tensor.allocate(c.rows(), 2 * c.columns())) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                            () -> Im2col.im2colImages(input, 4, 2, 0, c.groups(), c.window(), columns));
+                    assertEquals("im2col: images [4, 6) must be a non-empty range inside [0, 5)", e.getMessage());
+                    e = assertThrows(IllegalArgumentException.class,
+                            () -> Im2col.im2colImages(input, 0, 3, 0, c.groups(), c.window(), columns));
+                    assertTrue(e.getMessage().startsWith("im2col: columns must be (C/groups * KH * KW, images * OH"
+                            + " * OW) = "), e.getMessage());
                 }
             }
         }
