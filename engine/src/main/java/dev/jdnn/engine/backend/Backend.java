@@ -20,6 +20,9 @@ public interface Backend extends AutoCloseable {
     /** The forward convolution for {@code spec}. */
     Conv2dForward conv2dForward(Conv2dSpec spec);
 
+    /** The element-wise activation for {@code spec}, forward and backward. */
+    Eltwise eltwise(EltwiseSpec spec);
+
     /** Frees every operation this backend compiled; idempotent. */
     @Override
     void close();

@@ -19,6 +19,11 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public Eltwise eltwise(EltwiseSpec spec) {
+        return ops.get("eltwise", spec, JavaEltwise::new);
+    }
+
+    @Override
     public void close() {
         ops.close();
     }

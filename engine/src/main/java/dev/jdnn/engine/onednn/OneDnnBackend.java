@@ -5,6 +5,8 @@ import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.CompiledOps;
 import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
+import dev.jdnn.engine.backend.Eltwise;
+import dev.jdnn.engine.backend.EltwiseSpec;
 import dev.jdnn.engine.backend.JavaBackend;
 import dev.jdnn.nativelib.DnnlStatus;
 import dev.jdnn.nativelib.DnnlUnavailableException;
@@ -45,6 +47,11 @@ public final class OneDnnBackend implements Backend {
     @Override
     public Conv2dForward conv2dForward(Conv2dSpec spec) {
         return compile("conv2d.forward", spec, s -> new OneDnnConv2dForward(engine, s), java::conv2dForward);
+    }
+
+    @Override
+    public Eltwise eltwise(EltwiseSpec spec) {
+        return compile("eltwise", spec, s -> new OneDnnEltwise(engine, s), java::eltwise);
     }
 
     /**
