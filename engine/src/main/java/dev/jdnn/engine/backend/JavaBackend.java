@@ -24,6 +24,11 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public Linear linear(LinearSpec spec) {
+        return ops.get("linear", spec, JavaLinear::new);
+    }
+
+    @Override
     public void close() {
         ops.close();
     }

@@ -8,6 +8,8 @@ import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.Eltwise;
 import dev.jdnn.engine.backend.EltwiseSpec;
 import dev.jdnn.engine.backend.JavaBackend;
+import dev.jdnn.engine.backend.Linear;
+import dev.jdnn.engine.backend.LinearSpec;
 import dev.jdnn.nativelib.DnnlStatus;
 import dev.jdnn.nativelib.DnnlUnavailableException;
 import java.lang.System.Logger;
@@ -52,6 +54,11 @@ public final class OneDnnBackend implements Backend {
     @Override
     public Eltwise eltwise(EltwiseSpec spec) {
         return compile("eltwise", spec, s -> new OneDnnEltwise(engine, s), java::eltwise);
+    }
+
+    @Override
+    public Linear linear(LinearSpec spec) {
+        return compile("linear", spec, s -> new OneDnnLinear(engine, s), java::linear);
     }
 
     /**
