@@ -31,8 +31,11 @@ import java.util.List;
  * <p><b>Where oneDNN differs from PyTorch (and the Java backend).</b> Away from these points both agree within a few
  * ulp. Hardswish's gradient at its breakpoints: oneDNN gives {@code 0} at {@code x = -3} and {@code dy} at
  * {@code x = 3} (the one-sided derivatives from outside the ramp), PyTorch {@code -0.5 dy} and {@code 1.5 dy} (from
- * inside); both are one-sided derivatives, so both valid subgradients. Gradients at a NaN input (or output, for ReLU)
- * and the sign of zero results are whatever oneDNN's kernels give; the tests pin what they are.
+ * inside); both are one-sided derivatives, so both valid subgradients (and within an ulp of ±3
+ * oneDNN's branch follows its f32 rounding of {@code (1/6)·x + 1/2}). NaN: the JIT kernels compute ReLU as a max
+ * against 0 and Hardsigmoid as a max/min clamp, which drop a NaN, so ReLU(NaN) = 0 and Hardsigmoid(NaN) = 1 there
+ * (PyTorch and the Java backend give NaN); every other forward keeps NaN, and the gradients at NaN are PyTorch's.
+ * Zero results may carry either sign. {@code EltwiseTest} pins all of this.
  *
  * <p>Native objects are made at construction and freed by {@link #close()}; a run allocates nothing.
  */

@@ -375,14 +375,14 @@ class EltwiseTest {
         EltwiseSpec spec = new EltwiseSpec(Shape.of(2, 3), Activation.SILU);
         Eltwise java = JAVA.eltwise(spec);
         Eltwise dnnl = onednn.eltwise(spec);
+        Tensor closed = Tensor.allocate(2, 3);
+        closed.close();
         try (Tensor x = Tensor.allocate(2, 3);
              Tensor y = Tensor.allocate(2, 3);
              Tensor dy = Tensor.allocate(2, 3);
              Tensor dx = Tensor.allocate(2, 3);
              Tensor wrong = Tensor.allocate(3, 2);
-             Tensor big = Tensor.allocate(3, 3);
-             Tensor closed = Tensor.allocate(2, 3)) {
-            closed.close();
+             Tensor big = Tensor.allocate(3, 3)) {
             Tensor rows01 = big.sliceBatch(0, 2); // (2, 3) views one row apart: a partial overlap
             Tensor rows12 = big.sliceBatch(1, 2);
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.forward(null, y), () -> java.forward(null, y),

@@ -227,16 +227,15 @@ class LinearTest {
         Linear dnnl = onednn.linear(spec);
         Linear javaNoBias = JAVA.linear(noBias);
         Linear dnnlNoBias = onednn.linear(noBias);
+        Tensor closed = Tensor.allocate(2, 3);
+        closed.close();
         try (Tensor x = Tensor.allocate(2, 3);
              Tensor w = Tensor.allocate(4, 3);
              Tensor b = Tensor.allocate(4);
              Tensor y = Tensor.allocate(2, 4);
-             Tensor dx = Tensor.allocate(2, 3);
              Tensor dw = Tensor.allocate(4, 3);
              Tensor db = Tensor.allocate(4);
-             Tensor transposed = Tensor.allocate(3, 4);
-             Tensor closed = Tensor.allocate(2, 3)) {
-            closed.close();
+             Tensor transposed = Tensor.allocate(3, 4)) {
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.forward(x, transposed, b, y),
                     () -> java.forward(x, transposed, b, y), "linear: weight must have shape (4, 3), got (3, 4)");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.forward(null, w, b, y),
