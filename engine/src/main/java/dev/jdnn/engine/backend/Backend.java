@@ -20,6 +20,12 @@ public interface Backend extends AutoCloseable {
     /** The forward convolution for {@code spec}. */
     Conv2dForward conv2dForward(Conv2dSpec spec);
 
+    /** The element-wise activation for {@code spec}, forward and backward. */
+    Eltwise eltwise(EltwiseSpec spec);
+
+    /** The fully connected layer (inner product) for {@code spec}, forward and backward. */
+    Linear linear(LinearSpec spec);
+
     /** Frees every operation this backend compiled; idempotent. */
     @Override
     void close();

@@ -19,6 +19,16 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public Eltwise eltwise(EltwiseSpec spec) {
+        return ops.get("eltwise", spec, JavaEltwise::new);
+    }
+
+    @Override
+    public Linear linear(LinearSpec spec) {
+        return ops.get("linear", spec, JavaLinear::new);
+    }
+
+    @Override
     public void close() {
         ops.close();
     }

@@ -5,7 +5,11 @@ import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.CompiledOps;
 import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
+import dev.jdnn.engine.backend.Eltwise;
+import dev.jdnn.engine.backend.EltwiseSpec;
 import dev.jdnn.engine.backend.JavaBackend;
+import dev.jdnn.engine.backend.Linear;
+import dev.jdnn.engine.backend.LinearSpec;
 import dev.jdnn.nativelib.DnnlStatus;
 import dev.jdnn.nativelib.DnnlUnavailableException;
 import java.lang.System.Logger;
@@ -45,6 +49,16 @@ public final class OneDnnBackend implements Backend {
     @Override
     public Conv2dForward conv2dForward(Conv2dSpec spec) {
         return compile("conv2d.forward", spec, s -> new OneDnnConv2dForward(engine, s), java::conv2dForward);
+    }
+
+    @Override
+    public Eltwise eltwise(EltwiseSpec spec) {
+        return compile("eltwise", spec, s -> new OneDnnEltwise(engine, s), java::eltwise);
+    }
+
+    @Override
+    public Linear linear(LinearSpec spec) {
+        return compile("linear", spec, s -> new OneDnnLinear(engine, s), java::linear);
     }
 
     /**
