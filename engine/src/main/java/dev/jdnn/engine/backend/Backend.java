@@ -20,6 +20,13 @@ public interface Backend extends AutoCloseable {
     /** The forward convolution for {@code spec}. */
     Conv2dForward conv2dForward(Conv2dSpec spec);
 
+    /**
+     * The backward passes (data, weights and bias) of the convolution for {@code spec}.
+     *
+     * @throws IllegalArgumentException when the spec's post-op is not {@link PostOp#NONE}
+     */
+    Conv2dBackward conv2dBackward(Conv2dSpec spec);
+
     /** Frees every operation this backend compiled; idempotent. */
     @Override
     void close();
