@@ -38,7 +38,7 @@ public final class Reductions {
         MemorySegment ss = Activations.checked(sums, op + ": sums");
         Activations.requireDisjoint(ss, op + ": sums", xs, "x");
         long planeSize = x.rank() == 4 ? x.shape().elementCountFrom(2) : 1;
-        int channelsPerTask = (int) Math.clamp(Activations.CHUNK_ELEMENTS / (batch * planeSize), 1, channels);
+        int channelsPerTask = Math.clamp(Activations.CHUNK_ELEMENTS / (batch * planeSize), 1, channels);
         int tasks = Math.ceilDiv(channels, channelsPerTask);
         Parallel.forEach(tasks, (task, worker) -> {
             int firstChannel = task * channelsPerTask;

@@ -157,9 +157,8 @@ class OneDnnConv2dBackwardTest {
              Tensor wrongInput = Tensor.allocate(2, 3, 9, 8);
              Tensor wrongWeight = Tensor.allocate(8, 3, 5, 5);
              Tensor wrongGradOutput = Tensor.allocate(2, 8, 7, 7);
-             Tensor wrongBias = Tensor.allocate(7);
-             Tensor closed = Tensor.allocate(2, 8, 9, 9)) {
-            closed.close();
+             Tensor wrongBias = Tensor.allocate(7)) {
+            Tensor closed = closedTensor(2, 8, 9, 9);
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.backwardData(wrongGradOutput, w, dx),
                     () -> java.backwardData(wrongGradOutput, w, dx), "gradOutput");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.backwardData(dy, wrongWeight, dx),
@@ -188,6 +187,13 @@ class OneDnnConv2dBackwardTest {
             assertSameFailure(IllegalStateException.class, () -> dnnlNoBias.backwardWeights(closed, dy,
                     squareWeight, null), () -> javaNoBias.backwardWeights(closed, dy, squareWeight, null),
                     "closed tensor");
+        }
+    }
+
+    /** A tensor that has been closed. */
+    private static Tensor closedTensor(int... dims) {
+        try (Tensor tensor = Tensor.allocate(dims)) {
+            return tensor;
         }
     }
 
