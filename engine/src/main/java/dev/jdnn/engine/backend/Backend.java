@@ -26,6 +26,13 @@ public interface Backend extends AutoCloseable {
     /** The fully connected layer (inner product) for {@code spec}, forward and backward. */
     Linear linear(LinearSpec spec);
 
+    /**
+     * The backward passes (data, weights and bias) of the convolution for {@code spec}.
+     *
+     * @throws IllegalArgumentException when the spec's post-op is not {@link PostOp#NONE}
+     */
+    Conv2dBackward conv2dBackward(Conv2dSpec spec);
+
     /** Frees every operation this backend compiled; idempotent. */
     @Override
     void close();

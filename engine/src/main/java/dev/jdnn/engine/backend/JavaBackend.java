@@ -29,6 +29,11 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public Conv2dBackward conv2dBackward(Conv2dSpec spec) {
+        return ops.get("conv2d.backward", spec, JavaConv2dBackward::new);
+    }
+
+    @Override
     public void close() {
         ops.close();
     }

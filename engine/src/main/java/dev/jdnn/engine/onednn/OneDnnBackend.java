@@ -3,6 +3,7 @@ package dev.jdnn.engine.onednn;
 import dev.jdnn.bindings.dnnl.dnnl_h;
 import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.CompiledOps;
+import dev.jdnn.engine.backend.Conv2dBackward;
 import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.Eltwise;
@@ -59,6 +60,11 @@ public final class OneDnnBackend implements Backend {
     @Override
     public Linear linear(LinearSpec spec) {
         return compile("linear", spec, s -> new OneDnnLinear(engine, s), java::linear);
+    }
+
+    @Override
+    public Conv2dBackward conv2dBackward(Conv2dSpec spec) {
+        return compile("conv2d.backward", spec, s -> new OneDnnConv2dBackward(engine, s), java::conv2dBackward);
     }
 
     /**
