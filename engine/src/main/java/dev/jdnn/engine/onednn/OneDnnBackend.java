@@ -6,6 +6,10 @@ import dev.jdnn.engine.backend.CompiledOps;
 import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.JavaBackend;
+import dev.jdnn.engine.backend.Lrn;
+import dev.jdnn.engine.backend.LrnSpec;
+import dev.jdnn.engine.backend.Pool2d;
+import dev.jdnn.engine.backend.Pool2dSpec;
 import dev.jdnn.nativelib.DnnlStatus;
 import dev.jdnn.nativelib.DnnlUnavailableException;
 import java.lang.System.Logger;
@@ -45,6 +49,16 @@ public final class OneDnnBackend implements Backend {
     @Override
     public Conv2dForward conv2dForward(Conv2dSpec spec) {
         return compile("conv2d.forward", spec, s -> new OneDnnConv2dForward(engine, s), java::conv2dForward);
+    }
+
+    @Override
+    public Pool2d pool2d(Pool2dSpec spec) {
+        return compile("pool2d", spec, s -> new OneDnnPool2d(engine, s), java::pool2d);
+    }
+
+    @Override
+    public Lrn lrn(LrnSpec spec) {
+        return compile("lrn", spec, s -> new OneDnnLrn(engine, s), java::lrn);
     }
 
     /**
