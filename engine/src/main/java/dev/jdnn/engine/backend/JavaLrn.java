@@ -3,7 +3,10 @@ package dev.jdnn.engine.backend;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 
-/** LRN on the Java kernels ({@link dev.jdnn.engine.kernel.Lrn}); the backward pass recomputes its sums from the input, so no workspace. */
+/**
+ * LRN on the Java kernels ({@link dev.jdnn.engine.kernel.Lrn}); the backward pass recomputes its sums from the input,
+ * so there is no workspace.
+ */
 final class JavaLrn implements Lrn {
 
     private final LrnSpec spec;

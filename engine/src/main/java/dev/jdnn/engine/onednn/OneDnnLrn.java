@@ -16,7 +16,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>oneDNN's window is {@code [c - (size-1)/2, c + (size-1)/2]} and it divides alpha by the size, as PyTorch does; for
  * an odd size the windows agree. For an even size PyTorch's window is {@code [c - size/2, c + (size-1)/2]} (one
- * channel more, behind): the constructor throws {@code dnnl_unimplemented} and the backend runs it on Java.
+ * channel more, behind): the constructor throws {@code dnnl_unimplemented} and the backend runs it on Java. So it does
+ * for size 1, where oneDNN 3.11 aborts the process creating an AVX-512 backward kernel.
  */
 public final class OneDnnLrn implements Lrn, AutoCloseable {
 
@@ -39,6 +40,12 @@ public final class OneDnnLrn implements Lrn, AutoCloseable {
             if (spec.size() % 2 == 0) {
                 throw new OneDnnException("jdnn: LRN of even size " + spec.size() + " (oneDNN centres the window on"
                         + " the channel, PyTorch reaches one channel further back)", dnnl_h.dnnl_unimplemented());
+            }
+            if (spec.size() == 1) {
+                // Seen with oneDNN 3.11 on AVX-512: dnnl_primitive_create aborts the process while generating the
+                // nhwc backward kernel (chosen when C == 1 or H·W == 1, where nchw is also nhwc) for local size 1.
+                throw new OneDnnException("jdnn: LRN of size 1 (oneDNN 3.11's avx512 nhwc backward kernel aborts"
+                        + " while generating code for it)", dnnl_h.dnnl_unimplemented());
             }
             Shape in = spec.input();
             MemoryDesc data = MemoryDesc.f32(resources, new long[] {in.dim(0), in.dim(1), in.dim(2), in.dim(3)},
