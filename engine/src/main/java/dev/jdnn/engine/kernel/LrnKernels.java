@@ -22,7 +22,8 @@ public interface LrnKernels {
                  int before, int after, float alphaOverSize, float beta, float k);
 
     /**
-     * {@code dx_c = dy_c · s_c^-beta − 2·alphaOverSize·beta · x_c · Σ_{j : c ∈ window(j)} dy_j · x_j · s_j^-beta / s_j},
+     * {@code dx_c = dy_c · s_c^-beta − 2·alphaOverSize·beta · x_c · Σ_j dy_j · x_j · s_j^-beta / s_j} over the
+     * {@code j} whose window holds {@code c},
      * overwriting {@code dx}; {@code scratch} holds at least {@code channels · pixelCount} floats.
      */
     void backward(MemorySegment x, MemorySegment dy, MemorySegment dx, long imageOffset, // (C, H·W) each

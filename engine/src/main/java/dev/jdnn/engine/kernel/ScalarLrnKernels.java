@@ -31,7 +31,8 @@ final class ScalarLrnKernels implements LrnKernels {
                          int channels, int planeSize, int pixelFrom, int pixelCount,
                          int before, int after, float alphaOverSize, float beta, float k,
                          float[] scratch) { // (C, pixelCount)
-        // Pass 1, per channel j: dx_j = dy_j · s_j^-beta (the direct term) and scratch_j = dy_j · x_j · s_j^-beta / s_j.
+        // Pass 1, per channel j: dx_j = dy_j · s_j^-beta (the direct term),
+        // and scratch_j = dy_j · x_j · s_j^-beta / s_j.
         for (int j = 0; j < channels; j++) {
             int first = Math.max(0, j - before);
             int last = Math.min(channels - 1, j + after);

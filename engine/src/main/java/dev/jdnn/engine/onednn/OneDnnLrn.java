@@ -11,8 +11,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * oneDNN LRN across channels for one {@link LrnSpec}: forward-inference, forward-training and backward primitives on
- * the caller's plain NCHW tensors (zero-copy), with the training primitive's workspace, if its implementation keeps one,
- * in the caller's {@code s8} workspace tensor.
+ * the caller's plain NCHW tensors (zero-copy), with the training primitive's workspace, if its implementation keeps
+ * one, in the caller's {@code s8} workspace tensor.
  *
  * <p>oneDNN's window is {@code [c - (size-1)/2, c + (size-1)/2]} and it divides alpha by the size, as PyTorch does; for
  * an odd size the windows agree. For an even size PyTorch's window is {@code [c - size/2, c + (size-1)/2]} (one

@@ -63,7 +63,8 @@ public final class ReferenceLrn {
                     double direct = dB[i] * Math.pow(s[i], -beta);
                     double sum = 0;
                     double magnitude = 0;
-                    // channel is in window(j) = [j - size/2, j + (size-1)/2] for j in [channel - (size-1)/2, channel + size/2].
+                    // channel is in window(j) = [j - size/2, j + (size-1)/2]
+                    // for j in [channel - (size-1)/2, channel + size/2].
                     for (int j = Math.max(0, channel - (size - 1) / 2); j <= Math.min(c - 1, channel + size / 2); j++) {
                         int q = (image * c + j) * planeSize + p;
                         double term = factor * a[i] * dB[q] * a[q] * Math.pow(s[q], -beta) / s[q];
