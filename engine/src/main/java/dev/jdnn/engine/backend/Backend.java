@@ -33,6 +33,12 @@ public interface Backend extends AutoCloseable {
      */
     Conv2dBackward conv2dBackward(Conv2dSpec spec);
 
+    /** Max or average pooling (forward, training forward, backward) for {@code spec}. */
+    Pool2d pool2d(Pool2dSpec spec);
+
+    /** Local response normalization across channels (forward, training forward, backward) for {@code spec}. */
+    Lrn lrn(LrnSpec spec);
+
     /** Frees every operation this backend compiled; idempotent. */
     @Override
     void close();

@@ -34,6 +34,16 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public Pool2d pool2d(Pool2dSpec spec) {
+        return ops.get("pool2d", spec, JavaPool2d::new);
+    }
+
+    @Override
+    public Lrn lrn(LrnSpec spec) {
+        return ops.get("lrn", spec, JavaLrn::new);
+    }
+
+    @Override
     public void close() {
         ops.close();
     }

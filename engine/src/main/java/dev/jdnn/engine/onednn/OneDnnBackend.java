@@ -11,6 +11,10 @@ import dev.jdnn.engine.backend.EltwiseSpec;
 import dev.jdnn.engine.backend.JavaBackend;
 import dev.jdnn.engine.backend.Linear;
 import dev.jdnn.engine.backend.LinearSpec;
+import dev.jdnn.engine.backend.Lrn;
+import dev.jdnn.engine.backend.LrnSpec;
+import dev.jdnn.engine.backend.Pool2d;
+import dev.jdnn.engine.backend.Pool2dSpec;
 import dev.jdnn.nativelib.DnnlStatus;
 import dev.jdnn.nativelib.DnnlUnavailableException;
 import java.lang.System.Logger;
@@ -65,6 +69,16 @@ public final class OneDnnBackend implements Backend {
     @Override
     public Conv2dBackward conv2dBackward(Conv2dSpec spec) {
         return compile("conv2d.backward", spec, s -> new OneDnnConv2dBackward(engine, s), java::conv2dBackward);
+    }
+
+    @Override
+    public Pool2d pool2d(Pool2dSpec spec) {
+        return compile("pool2d", spec, s -> new OneDnnPool2d(engine, s), java::pool2d);
+    }
+
+    @Override
+    public Lrn lrn(LrnSpec spec) {
+        return compile("lrn", spec, s -> new OneDnnLrn(engine, s), java::lrn);
     }
 
     /**
