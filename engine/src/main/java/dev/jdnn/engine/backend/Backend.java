@@ -20,6 +20,9 @@ public interface Backend extends AutoCloseable {
     /** The forward convolution for {@code spec}. */
     Conv2dForward conv2dForward(Conv2dSpec spec);
 
+    /** The 2-D batch normalization (inference, training forward and backward) for {@code spec}. */
+    BatchNorm2d batchNorm2d(BatchNormSpec spec);
+
     /** Frees every operation this backend compiled; idempotent. */
     @Override
     void close();

@@ -2,6 +2,8 @@ package dev.jdnn.engine.onednn;
 
 import dev.jdnn.bindings.dnnl.dnnl_h;
 import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.backend.BatchNorm2d;
+import dev.jdnn.engine.backend.BatchNormSpec;
 import dev.jdnn.engine.backend.CompiledOps;
 import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
@@ -45,6 +47,11 @@ public final class OneDnnBackend implements Backend {
     @Override
     public Conv2dForward conv2dForward(Conv2dSpec spec) {
         return compile("conv2d.forward", spec, s -> new OneDnnConv2dForward(engine, s), java::conv2dForward);
+    }
+
+    @Override
+    public BatchNorm2d batchNorm2d(BatchNormSpec spec) {
+        return compile("batchnorm2d", spec, s -> new OneDnnBatchNorm2d(engine, s), java::batchNorm2d);
     }
 
     /**
