@@ -19,7 +19,9 @@ import java.lang.foreign.MemorySegment;
  * layout it is given, there is no {@code format_tag_any} for it). Batch norm is memory-bound, a few passes over the
  * data; reordering to a blocked layout and back would add two full read-write passes per call, more than a blocked
  * kernel could save, and the inference compiler will mostly fold batch norm into the convolution anyway. Training
- * needs no workspace (no fused ReLU). {@link #forwardInference} may run in place, which oneDNN supports.
+ * needs no workspace (no fused ReLU). {@link #forwardInference} may run in place, which oneDNN supports. On NCHW
+ * oneDNN 3.11 picks {@code ncsp_bnorm:any} for all three passes (its compiled plain-layout kernel, not {@code ref:};
+ * the jit kernels are for blocked and channels-last layouts).
  *
  * <p>Everything native is made at construction and freed by {@link #close()}; a run binds the tensors and executes.
  */
