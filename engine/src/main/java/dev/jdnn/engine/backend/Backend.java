@@ -39,6 +39,9 @@ public interface Backend extends AutoCloseable {
     /** Local response normalization across channels (forward, training forward, backward) for {@code spec}. */
     Lrn lrn(LrnSpec spec);
 
+    /** The 2-D batch normalization (inference, training forward and backward) for {@code spec}. */
+    BatchNorm2d batchNorm2d(BatchNormSpec spec);
+
     /** Frees every operation this backend compiled; idempotent. */
     @Override
     void close();

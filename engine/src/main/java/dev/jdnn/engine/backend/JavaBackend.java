@@ -44,6 +44,11 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public BatchNorm2d batchNorm2d(BatchNormSpec spec) {
+        return ops.get("batchnorm2d", spec, JavaBatchNorm2d::new);
+    }
+
+    @Override
     public void close() {
         ops.close();
     }

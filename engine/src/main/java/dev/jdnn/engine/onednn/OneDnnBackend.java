@@ -2,6 +2,8 @@ package dev.jdnn.engine.onednn;
 
 import dev.jdnn.bindings.dnnl.dnnl_h;
 import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.backend.BatchNorm2d;
+import dev.jdnn.engine.backend.BatchNormSpec;
 import dev.jdnn.engine.backend.CompiledOps;
 import dev.jdnn.engine.backend.Conv2dBackward;
 import dev.jdnn.engine.backend.Conv2dForward;
@@ -79,6 +81,11 @@ public final class OneDnnBackend implements Backend {
     @Override
     public Lrn lrn(LrnSpec spec) {
         return compile("lrn", spec, s -> new OneDnnLrn(engine, s), java::lrn);
+    }
+
+    @Override
+    public BatchNorm2d batchNorm2d(BatchNormSpec spec) {
+        return compile("batchnorm2d", spec, s -> new OneDnnBatchNorm2d(engine, s), java::batchNorm2d);
     }
 
     /**

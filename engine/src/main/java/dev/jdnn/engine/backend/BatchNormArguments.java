@@ -1,0 +1,106 @@
+package dev.jdnn.engine.backend;
+
+import dev.jdnn.engine.tensor.DType;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+
+/** The argument checks every backend's batch normalization runs before touching memory. */
+public final class BatchNormArguments {
+
+    private static final String OP = "batchnorm2d: ";
+
+    private BatchNormArguments() {
+    }
+
+    /** Shapes, dtype, open-ness and overlap of {@link BatchNorm2d#forwardInference}'s arguments. */
+    public static void checkInference(BatchNormSpec spec, Tensor input, Tensor runningMean, Tensor runningVar,
+                                      Tensor weight, Tensor bias, Tensor output) {
+        Arg x = activation(spec, input, "input");
+        Arg mean = perChannel(spec, runningMean, "runningMean");
+        Arg var = perChannel(spec, runningVar, "runningVar");
+        Arg w = perChannel(spec, weight, "weight");
+        Arg b = perChannel(spec, bias, "bias");
+        Arg y = activation(spec, output, "output");
+        boolean inPlace = x.memory.address() == y.memory.address() && x.memory.byteSize() == y.memory.byteSize();
+        if (!inPlace && y.overlaps(x)) {
+            throw new IllegalArgumentException(OP + "output must be the input itself (in place) or not overlap it, "
+                    + "got a partial overlap");
+        }
+        y.requireDisjoint(mean, var, w, b);
+    }
+
+    /** As {@link #checkInference} for {@link BatchNorm2d#forwardTraining}; also that there are 2+ values per channel. */
+    public static void checkTraining(BatchNormSpec spec, Tensor input, Tensor weight, Tensor bias, Tensor output,
+                                     Tensor saveMean, Tensor saveVar) {
+        Arg x = activation(spec, input, "input");
+        Arg w = perChannel(spec, weight, "weight");
+        Arg b = perChannel(spec, bias, "bias");
+        Arg y = activation(spec, output, "output");
+        Arg mean = perChannel(spec, saveMean, "saveMean");
+        Arg var = perChannel(spec, saveVar, "saveVar");
+        requireTrainable(spec);
+        y.requireDisjoint(x, w, b, mean, var);
+        mean.requireDisjoint(x, w, b, var);
+        var.requireDisjoint(x, w, b);
+    }
+
+    /** As {@link #checkInference} for {@link BatchNorm2d#backward}; also that there are 2+ values per channel. */
+    public static void checkBackward(BatchNormSpec spec, Tensor input, Tensor gradOutput, Tensor saveMean,
+                                     Tensor saveVar, Tensor weight, Tensor gradInput, Tensor gradWeight,
+                                     Tensor gradBias) {
+        Arg x = activation(spec, input, "input");
+        Arg dy = activation(spec, gradOutput, "gradOutput");
+        Arg mean = perChannel(spec, saveMean, "saveMean");
+        Arg var = perChannel(spec, saveVar, "saveVar");
+        Arg w = perChannel(spec, weight, "weight");
+        Arg dx = activation(spec, gradInput, "gradInput");
+        Arg dw = perChannel(spec, gradWeight, "gradWeight");
+        Arg db = perChannel(spec, gradBias, "gradBias");
+        requireTrainable(spec);
+        dx.requireDisjoint(x, dy, mean, var, w, dw, db);
+        dw.requireDisjoint(x, dy, mean, var, w, db);
+        db.requireDisjoint(x, dy, mean, var, w);
+    }
+
+    /** PyTorch refuses training statistics over a single value per channel (the variance would be 0/0 unbiased). */
+    private static void requireTrainable(BatchNormSpec spec) {
+        if (spec.valuesPerChannel() < 2) {
+            throw new IllegalArgumentException(OP + "training needs more than 1 value per channel (N·H·W), got input "
+                    + spec.input());
+        }
+    }
+
+    /** A checked argument: its name for messages and its memory. */
+    private record Arg(String name, MemorySegment memory) {
+
+        boolean overlaps(Arg other) {
+            return memory.asOverlappingSlice(other.memory).isPresent();
+        }
+
+        void requireDisjoint(Arg... others) {
+            for (Arg other : others) {
+                if (overlaps(other)) {
+                    throw new IllegalArgumentException(OP + name + " must not overlap " + other.name);
+                }
+            }
+        }
+    }
+
+    private static Arg activation(BatchNormSpec spec, Tensor tensor, String name) {
+        return checked(tensor, name, spec.input());
+    }
+
+    private static Arg perChannel(BatchNormSpec spec, Tensor tensor, String name) {
+        return checked(tensor, name, spec.channelShape());
+    }
+
+    private static Arg checked(Tensor tensor, String name, Shape shape) {
+        String what = OP + name;
+        if (tensor == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        tensor.requireOpen(what).requireDType(DType.F32, what).shape().requireEqual(shape, what);
+        return new Arg(name, tensor.segment(what));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.jdnn.engine.backend;
+
+import dev.jdnn.engine.tensor.Shape;
+
+/**
+ * Everything that fixes a 2-D batch normalization's primitive, as PyTorch's {@code BatchNorm2d}: input shape
+ * {@code (N, C, H, W)} and {@code epsilon}, added to the variance before its square root. Backends compile one
+ * {@link BatchNorm2d} per spec and reuse it. Momentum and the running statistics' update belong to the layer, not here.
+ */
+public record BatchNormSpec(Shape input, double epsilon) {
+
+    public BatchNormSpec {
+        input.requireRank(4, "batchnorm2d: input", "N, C, H, W");
+        // oneDNN takes epsilon as a float: a value that is no positive finite float cannot mean the same on both.
+        if (!(epsilon > 0) || !Float.isFinite((float) epsilon) || (float) epsilon == 0f) {
+            throw new IllegalArgumentException(
+                    "batchnorm2d: epsilon must be positive and finite as a float, got " + epsilon);
+        }
+    }
+
+    /** {@code C}. */
+    public int channels() {
+        return input.dim(1);
+    }
+
+    /** {@code (C)}: weight (γ), bias (β), means, variances and their gradients. */
+    public Shape channelShape() {
+        return Shape.of(input.dim(1));
+    }
+
+    /** {@code N·H·W}: how many values each channel's statistics are taken over. */
+    public long valuesPerChannel() {
+        return (long) input.dim(0) * input.dim(2) * input.dim(3);
+    }
+}
