@@ -115,7 +115,7 @@ final class BenchConvCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-32s %-20s %-7s %6s %10s %10s %12s %12s  %s%n", "layer", "shape", "backend",
                 "runs", "p50 ms", "p99 ms", "GFLOP/s p50", "GFLOP/s p99", "implementation");
         for (ConvMeasurement m : results) {
-            out.printf(Locale.ROOT, "%-32s %-20s %-7s %6d %10.3f %10.3f %12.1f %12.1f  %s%s%n", m.layer().name(),
+            out.printf(Locale.ROOT, "%-32s %-20s %-7s %6d %10.4f %10.4f %12.1f %12.1f  %s%s%n", m.layer().name(),
                     m.layer().shape(), m.backend(), m.latency().calls(), m.latency().p50Ms(), m.latency().p99Ms(),
                     m.gflopsP50(), m.gflopsP99(), m.implementation(), Double.isNaN(m.ratioToFirst()) ? ""
                             : String.format(Locale.ROOT, "   (%.2f× of %s)", m.ratioToFirst(),
