@@ -7,8 +7,8 @@ import picocli.CommandLine.Spec;
 /** {@code jdnn bench <target>}: benchmarks; results on stdout, progress on stderr. */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure speed: kernels (gemm) on synthetic data, no data set needed.",
-        subcommands = {BenchGemmCommand.class})
+        description = "Measure speed on synthetic data, no data set needed: SGEMM (gemm), convolution layers (conv).",
+        subcommands = {BenchGemmCommand.class, BenchConvCommand.class})
 final class BenchCommand implements Runnable {
 
     @Spec

@@ -1,7 +1,5 @@
 package dev.jdnn.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdnn.bench.MachineInfo;
@@ -14,7 +12,6 @@ import dev.jdnn.bench.gemm.JdnnGemm;
 import dev.jdnn.bench.gemm.OneDnnGemm;
 import dev.jdnn.engine.onednn.OneDnn;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,23 +46,11 @@ final class BenchGemmCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS",
-            description = "Warm-up time per size, long enough for the JIT to compile the kernels (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3")
-    double warmupSeconds;
+    @Mixin
+    TimingOptions timing;
 
-    @Option(names = "--time", paramLabel = "SECONDS",
-            description = "Timed run per size (default: ${DEFAULT-VALUE}).", defaultValue = "5")
-    double timeSeconds;
-
-    @Option(names = "--min-iterations", paramLabel = "N",
-            description = "Timed calls per size at least, even past --time (default: ${DEFAULT-VALUE}).",
-            defaultValue = "5")
-    int minIterations;
-
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).", defaultValue = "text")
-    OutputFormat format;
+    @Mixin
+    ReportOptions report;
 
     @Override
     public Integer call() throws Exception {
@@ -78,19 +63,10 @@ final class BenchGemmCommand implements Callable<Integer> {
         } else {
             err.println("jdnn: oneDNN is not available, so only jdnn's SGEMM is measured: " + OneDnn.status().reason());
         }
-        GemmBenchRunner runner = new GemmBenchRunner(implementations, line -> {
-            err.println("jdnn: " + line);
-            err.flush();
-        });
-        List<GemmMeasurement> results = runner.run(config);
+        List<GemmMeasurement> results = new GemmBenchRunner(implementations, report.progress()).run(config);
         MachineInfo machine = MachineInfo.current();
-        PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.json) {
-            out.println(json(results, machine, threadCount, config));
-        } else {
-            printText(out, results, machine, threadCount);
-        }
-        out.flush();
+        report.print(() -> json(results, machine, threadCount, config),
+                out -> printText(out, results, machine, threadCount));
         return ExitCodes.OK;
     }
 
@@ -103,18 +79,7 @@ final class BenchGemmCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--size: " + e.getMessage());
             }
         }
-        if (!(warmupSeconds >= 0) || !(timeSeconds > 0)) {
-            throw new ParameterException(spec.commandLine(),
-                    "--warmup must be >= 0 and --time > 0 seconds, got " + warmupSeconds + " and " + timeSeconds);
-        }
-        if (minIterations < 1) {
-            throw new ParameterException(spec.commandLine(), "--min-iterations must be >= 1, got " + minIterations);
-        }
-        return new GemmBenchConfig(shapes, seconds(warmupSeconds), seconds(timeSeconds), minIterations);
-    }
-
-    private static Duration seconds(double seconds) {
-        return Duration.ofNanos(Math.round(seconds * 1e9));
+        return new GemmBenchConfig(shapes, timing.timing(3, 5));
     }
 
     private static void printText(PrintWriter out, List<GemmMeasurement> results, MachineInfo machine, int threads) {
@@ -132,14 +97,7 @@ final class BenchGemmCommand implements Callable<Integer> {
 
     private static String json(List<GemmMeasurement> results, MachineInfo machine, int threads, GemmBenchConfig config)
             throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.put("benchmark", "gemm");
-        root.put("dtype", "f32");
-        root.put("threads", threads);
-        root.put("warmup_s", config.warmup().toMillis() / 1000.0);
-        root.put("time_s", config.measure().toMillis() / 1000.0);
-        root.set("machine", mapper.valueToTree(machine));
+        ObjectNode root = BenchJson.root("gemm", threads, config.timing(), machine);
         ArrayNode rows = root.putArray("results");
         for (GemmMeasurement m : results) {
             ObjectNode row = rows.addObject();
@@ -148,19 +106,12 @@ final class BenchGemmCommand implements Callable<Integer> {
             row.put("n", m.shape().n());
             row.put("k", m.shape().k());
             row.put("implementation", m.implementation());
-            row.put("calls", m.iterations());
-            ObjectNode latency = row.putObject("latency_ms");
-            latency.put("p50", m.p50Ms());
-            latency.put("p99", m.p99Ms());
-            latency.put("min", m.minMs());
-            ObjectNode gflops = row.putObject("gflops");
-            gflops.put("p50", m.gflopsP50());
-            gflops.put("p99", m.gflopsP99());
-            gflops.put("max", m.gflopsBest());
+            BenchJson.putTimes(row, m.iterations(), m.p50Ms(), m.p99Ms(), m.minMs(), m.gflopsP50(), m.gflopsP99(),
+                    m.gflopsBest());
             if (!Double.isNaN(m.ratioToFirst())) {
                 row.put("ratio_to_" + results.getFirst().implementation(), m.ratioToFirst());
             }
         }
-        return mapper.writeValueAsString(root);
+        return BenchJson.write(root);
     }
 }

@@ -6,38 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jdnn.engine.onednn.OneDnn;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class MainTest {
 
-    /** Exit code, stdout and stderr of one in-process run. */
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine commandLine = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void helpListsTheCommands() {
-        Run run = run("--help");
+        CommandRun run = run("--help");
         assertEquals(ExitCodes.OK, run.exitCode());
         assertTrue(run.out().contains("bench"), run.out());
     }
 
     @Test
     void versionNamesJdnnAndJava() {
-        Run run = run("--version");
+        CommandRun run = run("--version");
         assertEquals(ExitCodes.OK, run.exitCode());
         assertTrue(run.out().startsWith("jdnn "), run.out());
         assertTrue(run.out().contains("Java 25"), run.out());
@@ -45,31 +32,31 @@ class MainTest {
 
     @Test
     void unknownOptionIsAUsageError() {
-        Run run = run("bench", "gemm", "--sizes", "64");
+        CommandRun run = run("bench", "gemm", "--sizes", "64");
         assertEquals(ExitCodes.USAGE, run.exitCode());
         assertTrue(run.err().contains("Unknown options: '--sizes'") && run.err().contains("Possible solutions: --size"), run.err());
     }
 
     @Test
     void badSizeIsAUsageErrorThatSaysWhatIsExpected() {
-        Run run = run("bench", "gemm", "--size", "64x0x3");
+        CommandRun run = run("bench", "gemm", "--size", "64x0x3");
         assertEquals(ExitCodes.USAGE, run.exitCode());
         assertTrue(run.err().contains("--size: GEMM sizes must be positive, got m=64 n=0 k=3"), run.err());
-        Run words = run("bench", "gemm", "--size", "big");
+        CommandRun words = run("bench", "gemm", "--size", "big");
         assertEquals(ExitCodes.USAGE, words.exitCode());
         assertTrue(words.err().contains("a GEMM size is N (square) or MxNxK"), words.err());
     }
 
     @Test
     void badThreadCountIsAUsageError() {
-        Run run = run("bench", "gemm", "--threads", "0");
+        CommandRun run = run("bench", "gemm", "--threads", "0");
         assertEquals(ExitCodes.USAGE, run.exitCode());
         assertTrue(run.err().contains("--threads must be between 1 and 1024, got 0"), run.err());
     }
 
     @Test
     void gemmBenchWritesJsonWithOneRowPerSize() throws Exception {
-        Run run = run("bench", "gemm", "--size", "64,17x33x9", "--threads", "1", "--warmup", "0", "--time", "0.05",
+        CommandRun run = run("bench", "gemm", "--size", "64,17x33x9", "--threads", "1", "--warmup", "0", "--time", "0.05",
                 "--min-iterations", "2", "--format", "json");
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         JsonNode root = new ObjectMapper().readTree(run.out());
@@ -97,7 +84,7 @@ class MainTest {
 
     @Test
     void doctorReportsOneDnnAndTheVectorApi() {
-        Run run = run("doctor");
+        CommandRun run = run("doctor");
         assertTrue(run.out().contains("Vector API:"), run.out());
         assertTrue(run.out().contains("oneDNN:"), run.out());
         if (OneDnn.isAvailable()) {
@@ -111,7 +98,7 @@ class MainTest {
 
     @Test
     void gemmBenchTextHasAHeaderAndARow() {
-        Run run = run("bench", "gemm", "--size", "32", "--threads", "1", "--warmup", "0", "--time", "0.02");
+        CommandRun run = run("bench", "gemm", "--size", "32", "--threads", "1", "--warmup", "0", "--time", "0.02");
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         assertTrue(run.out().contains("GFLOP/s p50"), run.out());
         assertTrue(run.out().lines().anyMatch(line -> line.startsWith("32 ") && line.contains("jdnn")), run.out());

@@ -1,25 +1,18 @@
 package dev.jdnn.bench.gemm;
 
-import java.time.Duration;
+import dev.jdnn.bench.timing.Timing;
 import java.util.List;
 
 /**
- * What {@link GemmBenchRunner} measures: the products, how long each warms up (long enough for the JIT to finish
- * compiling the micro-kernel), and how long it is timed, with a floor on timed iterations.
+ * What {@link GemmBenchRunner} measures: the products, and how each warms up (long enough for the JIT to finish
+ * compiling the micro-kernel) and is timed.
  */
-public record GemmBenchConfig(List<GemmShape> shapes, Duration warmup, Duration measure, int minIterations) {
+public record GemmBenchConfig(List<GemmShape> shapes, Timing timing) {
 
     public GemmBenchConfig {
         shapes = List.copyOf(shapes);
         if (shapes.isEmpty()) {
             throw new IllegalArgumentException("gemm benchmark: give at least one size");
-        }
-        if (warmup.isNegative() || measure.isNegative() || measure.isZero()) {
-            throw new IllegalArgumentException(
-                    "gemm benchmark: warm-up must be >= 0 and measuring time > 0, got " + warmup + " and " + measure);
-        }
-        if (minIterations < 1) {
-            throw new IllegalArgumentException("gemm benchmark: minimum iterations must be >= 1, got " + minIterations);
         }
     }
 }

@@ -1,10 +1,11 @@
 package dev.jdnn.bench.gemm;
 
+import dev.jdnn.bench.timing.Alternation;
+import dev.jdnn.bench.timing.Latency;
 import dev.jdnn.engine.parallel.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.HdrHistogram.Histogram;
 
 /**
  * Times SGEMM implementations side by side: for each product, all implementations warm up, each is checked against
@@ -12,8 +13,6 @@ import org.HdrHistogram.Histogram;
  * these shared cores; every call's time goes into an HdrHistogram.
  */
 public final class GemmBenchRunner {
-
-    private static final long MAX_TRACKED_NANOS = 3_600_000_000_000L;
 
     private final List<GemmImplementation> implementations;
     private final Consumer<String> progress;
@@ -39,49 +38,26 @@ public final class GemmBenchRunner {
 
     private List<GemmMeasurement> measure(GemmOperands operands, GemmBenchConfig config) {
         GemmShape shape = operands.shape();
-        progress.accept("gemm " + shape + ": warming up for " + config.warmup().toMillis() + " ms");
-        long warmupEnd = System.nanoTime() + config.warmup().toNanos();
-        do {
-            for (GemmImplementation implementation : implementations) {
-                implementation.multiply(operands);
-            }
-        } while (System.nanoTime() < warmupEnd);
+        List<Runnable> calls = implementations.stream().<Runnable>map(i -> () -> i.multiply(operands)).toList();
+        progress.accept("gemm " + shape + ": warming up for " + config.timing().warmup().toMillis() + " ms");
+        Alternation.warmUp(calls, config.timing());
         for (GemmImplementation implementation : implementations) {
             operands.clearC();
             implementation.multiply(operands);
             operands.check(implementation.name());
         }
 
-        progress.accept("gemm " + shape + ": measuring for " + config.measure().toMillis() + " ms");
-        List<Histogram> histograms = new ArrayList<>();
-        for (int i = 0; i < implementations.size(); i++) {
-            histograms.add(new Histogram(MAX_TRACKED_NANOS, 3));
-        }
-        long measureEnd = System.nanoTime() + config.measure().toNanos();
-        long rounds = 0;
-        while (rounds < config.minIterations() || System.nanoTime() < measureEnd) {
-            for (int i = 0; i < implementations.size(); i++) {
-                long start = System.nanoTime();
-                implementations.get(i).multiply(operands);
-                histograms.get(i).recordValue(Math.min(System.nanoTime() - start, MAX_TRACKED_NANOS));
-            }
-            rounds++;
-        }
-
+        progress.accept("gemm " + shape + ": measuring for " + config.timing().measure().toMillis() + " ms");
+        List<Latency> latencies = Alternation.measure(calls, config.timing());
+        double flops = shape.flops();
+        double firstGflops = latencies.getFirst().gflopsP50(flops);
         List<GemmMeasurement> measurements = new ArrayList<>();
-        double firstGflops = Double.NaN;
         for (int i = 0; i < implementations.size(); i++) {
-            Histogram histogram = histograms.get(i);
-            double p50Ms = histogram.getValueAtPercentile(50) / 1e6;
-            double p99Ms = histogram.getValueAtPercentile(99) / 1e6;
-            double minMs = histogram.getMinValue() / 1e6;
-            double gflopsP50 = shape.flops() / (p50Ms * 1e6);
-            if (i == 0) {
-                firstGflops = gflopsP50;
-            }
+            Latency latency = latencies.get(i);
             measurements.add(new GemmMeasurement(shape, implementations.get(i).name(), Parallel.threads(),
-                    histogram.getTotalCount(), p50Ms, p99Ms, minMs, gflopsP50, shape.flops() / (p99Ms * 1e6),
-                    shape.flops() / (minMs * 1e6), i == 0 ? Double.NaN : gflopsP50 / firstGflops));
+                    latency.calls(), latency.p50Ms(), latency.p99Ms(), latency.minMs(), latency.gflopsP50(flops),
+                    latency.gflopsP99(flops), latency.gflopsBest(flops),
+                    i == 0 ? Double.NaN : latency.gflopsP50(flops) / firstGflops));
         }
         return measurements;
     }

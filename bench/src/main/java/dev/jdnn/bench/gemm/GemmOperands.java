@@ -1,5 +1,6 @@
 package dev.jdnn.bench.gemm;
 
+import dev.jdnn.bench.SpotCheck;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -63,14 +64,13 @@ public final class GemmOperands implements AutoCloseable {
     }
 
     /**
-     * Compares {@value #CHECKED_ELEMENTS} elements of C spread over the matrix with {@code A·B} computed in double,
-     * allowing the f32 forward-error bound {@code (k + 2)·u·Σ|a·b|}.
+     * Compares {@value #CHECKED_ELEMENTS} elements of C spread over the matrix with {@code A·B} computed in double
+     * ({@link SpotCheck}: within the f32 forward-error bound {@code (k + 2)·u·Σ|a·b|}).
      *
      * @throws IllegalStateException naming {@code implementation} and the first wrong element
      */
     public void check(String implementation) {
         SplittableRandom random = new SplittableRandom(shape.m() * 31L + shape.n());
-        double unitRoundoff = 0x1p-24;
         for (int sample = 0; sample < CHECKED_ELEMENTS; sample++) {
             int i = sample == 0 ? 0 : sample == 1 ? shape.m() - 1 : random.nextInt(shape.m());
             int j = sample == 0 ? 0 : sample == 1 ? shape.n() - 1 : random.nextInt(shape.n());
@@ -82,12 +82,8 @@ public final class GemmOperands implements AutoCloseable {
                 sum += term;
                 magnitude += Math.abs(term);
             }
-            double actual = c.getAtIndex(FLOAT, (long) i * shape.n() + j);
-            double bound = (shape.k() + 2) * unitRoundoff * magnitude + Float.MIN_NORMAL;
-            if (!(Math.abs(actual - sum) <= bound)) {
-                throw new IllegalStateException(implementation + " computed a wrong product for " + shape + ": C(" + i
-                        + ", " + j + ") = " + actual + ", expected " + sum + " ± " + bound);
-            }
+            SpotCheck.requireClose(implementation, "C(" + i + ", " + j + ") of " + shape,
+                    c.getAtIndex(FLOAT, (long) i * shape.n() + j), sum, shape.k(), magnitude);
         }
     }
 

@@ -1,18 +1,12 @@
 package dev.jdnn.bench.jmh;
 
+import dev.jdnn.bench.conv.ConvLayer;
+import dev.jdnn.bench.conv.ConvLayers;
+import dev.jdnn.bench.conv.ConvOperands;
 import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.backend.Backends;
 import dev.jdnn.engine.backend.Conv2dForward;
-import dev.jdnn.engine.backend.Conv2dSpec;
-import dev.jdnn.engine.backend.JavaBackend;
-import dev.jdnn.engine.backend.PostOp;
-import dev.jdnn.engine.kernel.Window2d;
-import dev.jdnn.engine.onednn.OneDnn;
-import dev.jdnn.engine.onednn.OneDnnBackend;
 import dev.jdnn.engine.parallel.Parallel;
-import dev.jdnn.engine.tensor.DType;
-import dev.jdnn.engine.tensor.Shape;
-import dev.jdnn.engine.tensor.Tensor;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,9 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Forward convolution, Java path (im2col + SGEMM) vs oneDNN, on every distinct convolution of ResNet-50 (torchvision,
- * stride on the 3×3) and VGG-16 at 224×224, batch 1 and 32. Shapes are {@code CxHxW-OC-kernel-stride-padding}.
- * The two backends' outputs are compared in {@code @Setup}. Run one case:
- * {@code java -jar bench/target/jdnn-benchmarks.jar ConvBenchmark -p conv=64x56x56-64-3-1-1 -p batch=1}.
+ * stride on the 3×3) and VGG-16 at 224×224, batch 1 and 32, with the bias and post-op an inference compiler fuses,
+ * and on {@code probe.1x1x1}, whose time is the cost of one call (on oneDNN: two primitive executions through FFM).
+ * The layers are {@link ConvLayers}' (names as in {@code bench/native/conv-layers.txt}; a test keeps the list below
+ * equal to {@link ConvLayers#benchmarked()}). The result is checked against the formula in {@code @Setup}. One case:
+ * {@code java -jar bench/target/jdnn-benchmarks.jar ConvBenchmark -p layer=resnet50.layer1.0.conv2 -p batch=1}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,21 +39,20 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ConvBenchmark {
 
     @Param({
-        // ResNet-50
-        "3x224x224-64-7-2-3",
-        "64x56x56-64-1-1-0", "64x56x56-64-3-1-1", "64x56x56-256-1-1-0", "256x56x56-64-1-1-0",
-        "256x56x56-128-1-1-0", "128x56x56-128-3-2-1", "128x28x28-512-1-1-0", "256x56x56-512-1-2-0",
-        "512x28x28-128-1-1-0", "128x28x28-128-3-1-1",
-        "512x28x28-256-1-1-0", "256x28x28-256-3-2-1", "256x14x14-1024-1-1-0", "512x28x28-1024-1-2-0",
-        "1024x14x14-256-1-1-0", "256x14x14-256-3-1-1",
-        "1024x14x14-512-1-1-0", "512x14x14-512-3-2-1", "512x7x7-2048-1-1-0", "1024x14x14-2048-1-2-0",
-        "2048x7x7-512-1-1-0", "512x7x7-512-3-1-1",
-        // VGG-16 (3x3, padding 1)
-        "3x224x224-64-3-1-1", "64x224x224-64-3-1-1", "64x112x112-128-3-1-1", "128x112x112-128-3-1-1",
-        "128x56x56-256-3-1-1", "256x56x56-256-3-1-1", "256x28x28-512-3-1-1", "512x28x28-512-3-1-1",
-        "512x14x14-512-3-1-1"
+        "resnet50.conv1",
+        "resnet50.layer1.0.conv1", "resnet50.layer1.0.conv2", "resnet50.layer1.0.downsample.0",
+        "resnet50.layer1.0.conv3", "resnet50.layer1.1.conv1",
+        "resnet50.layer2.0.conv1", "resnet50.layer2.0.conv2", "resnet50.layer2.0.downsample.0",
+        "resnet50.layer2.0.conv3", "resnet50.layer2.1.conv1", "resnet50.layer2.1.conv2",
+        "resnet50.layer3.0.conv1", "resnet50.layer3.0.conv2", "resnet50.layer3.0.downsample.0",
+        "resnet50.layer3.0.conv3", "resnet50.layer3.1.conv1", "resnet50.layer3.1.conv2",
+        "resnet50.layer4.0.conv1", "resnet50.layer4.0.conv2", "resnet50.layer4.0.downsample.0",
+        "resnet50.layer4.0.conv3", "resnet50.layer4.1.conv1", "resnet50.layer4.1.conv2",
+        "vgg16.features.0", "vgg16.features.2", "vgg16.features.5", "vgg16.features.7", "vgg16.features.10",
+        "vgg16.features.12", "vgg16.features.17", "vgg16.features.19", "vgg16.features.24",
+        "probe.1x1x1"
     })
-    public String conv;
+    public String layer;
 
     @Param({"1", "32"})
     public int batch;
@@ -70,83 +65,27 @@ public class ConvBenchmark {
 
     private Backend implementation;
     private Conv2dForward forward;
-    private Tensor input;
-    private Tensor weight;
-    private Tensor bias;
-    private Tensor output;
-
-    /** Parses {@code CxHxW-OC-kernel-stride-padding} for a batch. */
-    static Conv2dSpec spec(String conv, int batch) {
-        String[] parts = conv.split("-");
-        String[] chw = parts[0].split("x");
-        Window2d window = Window2d.square(Integer.parseInt(parts[2]), Integer.parseInt(parts[3]),
-                Integer.parseInt(parts[4]));
-        return new Conv2dSpec(Shape.of(batch, Integer.parseInt(chw[0]), Integer.parseInt(chw[1]),
-                Integer.parseInt(chw[2])), Integer.parseInt(parts[1]), window, 1, true, PostOp.NONE);
-    }
+    private ConvOperands operands;
 
     @Setup(Level.Trial)
     public void setUp() {
         Parallel.setThreads(threads);
-        Conv2dSpec spec = spec(conv, batch);
-        input = random(spec.input(), 1);
-        weight = random(spec.weightShape(), 2);
-        bias = random(spec.biasShape(), 3);
-        output = Tensor.allocate(spec.outputShape(), DType.F32);
-        if (backend.equals("onednn")) {
-            if (!OneDnn.isAvailable()) {
-                throw new IllegalStateException("oneDNN is not available: " + OneDnn.status().reason());
-            }
-            implementation = new OneDnnBackend();
-        } else {
-            implementation = new JavaBackend();
-        }
-        forward = implementation.conv2dForward(spec);
-        checkAgainstTheOtherBackend(spec);
-    }
-
-    /** One output element in a hundred must agree with the Java path (or oneDNN) within a relative 1e-3. */
-    private void checkAgainstTheOtherBackend(Conv2dSpec spec) {
-        forward.run(input, weight, bias, output);
-        Backend other = backend.equals("onednn") ? new JavaBackend() : null;
-        if (other == null) {
-            return;
-        }
-        try (other;
-             Tensor expected = Tensor.allocate(spec.outputShape(), DType.F32)) {
-            other.conv2dForward(spec).run(input, weight, bias, expected);
-            float[] a = output.toFloatArray();
-            float[] b = expected.toFloatArray();
-            for (int i = 0; i < a.length; i += 97) {
-                if (Math.abs(a[i] - b[i]) > 1e-3 * (1 + Math.abs(b[i]))) {
-                    throw new IllegalStateException("oneDNN and Java disagree at " + i + ": " + a[i] + " vs " + b[i]);
-                }
-            }
-        }
-    }
-
-    private static Tensor random(Shape shape, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] values = new float[Math.toIntExact(shape.elementCount())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (random.nextDouble() - 0.5);
-        }
-        Tensor tensor = Tensor.allocate(shape, DType.F32);
-        tensor.copyFrom(values);
-        return tensor;
+        ConvLayer conv = ConvLayers.byName(layer);
+        implementation = Backends.select(backend);
+        operands = new ConvOperands(conv.spec(batch), 42);
+        forward = implementation.conv2dForward(operands.spec());
+        forward();
+        operands.check(backend);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         implementation.close();
-        input.close();
-        weight.close();
-        bias.close();
-        output.close();
+        operands.close();
     }
 
     @Benchmark
     public void forward() {
-        forward.run(input, weight, bias, output);
+        forward.run(operands.input(), operands.weight(), operands.bias(), operands.output());
     }
 }

@@ -1,0 +1,58 @@
+package dev.jdnn.cli;
+
+import dev.jdnn.bench.timing.Timing;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code --warmup}, {@code --time}, {@code --iterations} and {@code --min-iterations}, shared by the benchmark
+ * commands; each command gives its own default times to {@link #timing}.
+ */
+final class TimingOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS",
+            description = "Warm-up per case, long enough for the JIT to compile the kernels "
+                    + "(default: 3 for gemm, 1 for conv).")
+    Double warmupSeconds;
+
+    @Option(names = "--time", paramLabel = "SECONDS",
+            description = "Timed run per case (default: 5 for gemm, 2 for conv).")
+    Double timeSeconds;
+
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "Time exactly N calls per case instead of --time.")
+    Long iterations;
+
+    @Option(names = "--min-iterations", paramLabel = "N",
+            description = "Timed calls per case at least, even past --time (default: ${DEFAULT-VALUE}).",
+            defaultValue = "5")
+    long minIterations;
+
+    /** The timing the options give, with the command's defaults where an option is absent. */
+    Timing timing(double defaultWarmupSeconds, double defaultTimeSeconds) {
+        double warmup = warmupSeconds != null ? warmupSeconds : defaultWarmupSeconds;
+        double time = timeSeconds != null ? timeSeconds : defaultTimeSeconds;
+        if (!(warmup >= 0) || !(time > 0)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--warmup must be >= 0 and --time > 0 seconds, got " + warmup + " and " + time);
+        }
+        if (iterations != null) {
+            if (timeSeconds != null) {
+                throw new ParameterException(spec.commandLine(), "give --time or --iterations, not both");
+            }
+            if (iterations < 1) {
+                throw new ParameterException(spec.commandLine(), "--iterations must be >= 1, got " + iterations);
+            }
+            return Timing.iterations(Timing.seconds(warmup), iterations);
+        }
+        if (minIterations < 1) {
+            throw new ParameterException(spec.commandLine(), "--min-iterations must be >= 1, got " + minIterations);
+        }
+        return new Timing(Timing.seconds(warmup), Timing.seconds(time), minIterations);
+    }
+}
