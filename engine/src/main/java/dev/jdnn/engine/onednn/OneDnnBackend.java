@@ -3,9 +3,15 @@ package dev.jdnn.engine.onednn;
 import dev.jdnn.bindings.dnnl.dnnl_h;
 import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.CompiledOps;
+import dev.jdnn.engine.backend.Concat;
+import dev.jdnn.engine.backend.ConcatSpec;
 import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.JavaBackend;
+import dev.jdnn.engine.backend.Reorder;
+import dev.jdnn.engine.backend.ReorderSpec;
+import dev.jdnn.engine.backend.Sum;
+import dev.jdnn.engine.backend.SumSpec;
 import dev.jdnn.nativelib.DnnlStatus;
 import dev.jdnn.nativelib.DnnlUnavailableException;
 import java.lang.System.Logger;
@@ -45,6 +51,21 @@ public final class OneDnnBackend implements Backend {
     @Override
     public Conv2dForward conv2dForward(Conv2dSpec spec) {
         return compile("conv2d.forward", spec, s -> new OneDnnConv2dForward(engine, s), java::conv2dForward);
+    }
+
+    @Override
+    public Concat concat(ConcatSpec spec) {
+        return compile("concat", spec, s -> new OneDnnConcat(engine, s), java::concat);
+    }
+
+    @Override
+    public Sum sum(SumSpec spec) {
+        return compile("sum", spec, s -> new OneDnnSum(engine, s), java::sum);
+    }
+
+    @Override
+    public Reorder reorder(ReorderSpec spec) {
+        return compile("reorder", spec, s -> new OneDnnReorder(engine, s), java::reorder);
     }
 
     /**

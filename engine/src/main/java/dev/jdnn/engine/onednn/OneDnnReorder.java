@@ -1,0 +1,87 @@
+package dev.jdnn.engine.onednn;
+
+import dev.jdnn.bindings.dnnl.dnnl_h;
+import dev.jdnn.engine.backend.PostOp;
+import dev.jdnn.engine.backend.Reorder;
+import dev.jdnn.engine.backend.ReorderArguments;
+import dev.jdnn.engine.backend.ReorderSpec;
+import dev.jdnn.engine.backend.TensorFormat;
+import dev.jdnn.engine.tensor.Tensor;
+
+/**
+ * A oneDNN reorder for one {@link ReorderSpec}: one {@code dnnl_reorder} between the logical {@code (N, C, H, W)}
+ * dims tagged {@code dnnl_nchw} or {@code dnnl_nhwc}, of {@code dnnl_f32} or {@code dnnl_bf16}, on the caller's
+ * tensors (zero-copy).
+ *
+ * <p>f32 → bf16 on oneDNN: normal values round to nearest even, as on the Java path; whether f32 subnormals survive
+ * depends on the implementation (oneDNN's reference conversion and {@code vcvtneps2bf16} flush them to a zero of the
+ * same sign), so the Java path, which keeps them, may differ there and nowhere else.
+ */
+public final class OneDnnReorder implements Reorder, AutoCloseable {
+
+    private final ReorderSpec spec;
+    private final NativeResources resources = new NativeResources();
+    private final String implementation;
+    private final OneDnnMemory userInput;
+    private final OneDnnMemory userOutput;
+    private final ExecutionPlan plan;
+    private volatile boolean closed;
+
+    OneDnnReorder(OneDnnEngine engine, ReorderSpec spec) {
+        this.spec = spec;
+        try {
+            long[] dims = MemoryDescs.dims(spec.shape());
+            MemoryDesc source = MemoryDescs.withTag(resources, dims, spec.sourceType(), tag(spec.sourceFormat()));
+            MemoryDesc destination = MemoryDescs.withTag(resources, dims, spec.destinationType(),
+                    tag(spec.destinationFormat()));
+            userInput = OneDnnMemory.unbound(resources, engine, source);
+            userOutput = OneDnnMemory.unbound(resources, engine, destination);
+            PrimitiveDesc reorder = PrimitiveDesc.reorder(resources, engine, source, destination,
+                    PrimitiveAttributes.create(resources, PostOp.NONE));
+            implementation = reorder.implementation();
+            plan = new ExecutionPlan(resources, engine).add("reorder", reorder,
+                    new int[] {dnnl_h.DNNL_ARG_FROM(), dnnl_h.DNNL_ARG_TO()}, userInput, userOutput).compile();
+        } catch (RuntimeException e) {
+            resources.close();
+            throw e;
+        }
+    }
+
+    private static int tag(TensorFormat format) {
+        return switch (format) {
+            case NCHW -> dnnl_h.dnnl_nchw();
+            case NHWC -> dnnl_h.dnnl_nhwc();
+        };
+    }
+
+    @Override
+    public ReorderSpec spec() {
+        return spec;
+    }
+
+    /** The name of the implementation oneDNN chose ({@code jit:uni}, {@code simple:any}, ...). */
+    public String implementation() {
+        return implementation;
+    }
+
+    @Override
+    public void run(Tensor input, Tensor output) {
+        ReorderArguments.check(spec, input, output);
+        if (closed) {
+            throw new IllegalStateException("reorder: this oneDNN reorder " + spec + " was used after close()");
+        }
+        userInput.bind(input.segment("reorder: input"));
+        userOutput.bind(output.segment("reorder: output"));
+        plan.execute();
+    }
+
+    /** Frees the primitive; the backend does this when it closes. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        resources.close();
+    }
+}
