@@ -190,12 +190,12 @@ class ConcatTest {
         ConcatSpec spec = ConcatSpec.of(1, Shape.of(2, 3, 4, 5), Shape.of(2, 7, 4, 5));
         Concat java = BACKENDS.get("java").concat(spec);
         Concat onednn = BACKENDS.get("onednn").concat(spec);
+        Tensor closed = Tensor.allocate(2, 7, 4, 5);
+        closed.close(); // a closed tensor as an argument
         try (Tensor a = Tensor.allocate(2, 3, 4, 5);
              Tensor b = Tensor.allocate(2, 7, 4, 5);
              Tensor y = Tensor.allocate(2, 10, 4, 5);
-             Tensor wrong = Tensor.allocate(2, 7, 4, 6);
-             Tensor closed = Tensor.allocate(2, 7, 4, 5)) {
-            closed.close();
+             Tensor wrong = Tensor.allocate(2, 7, 4, 6)) {
             Tensor yView = y.reshape(2, 10, 4, 5);
             Tensor overlapping = y.reshape(20, 20).sliceBatch(0, 6).reshape(2, 3, 4, 5); // the first 120 of y
             List<Tensor> withNull = Arrays.asList(a, null);

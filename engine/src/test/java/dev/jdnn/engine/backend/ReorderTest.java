@@ -250,13 +250,13 @@ class ReorderTest {
                 DType.BF16);
         Reorder java = BACKENDS.get("java").reorder(spec);
         Reorder onednn = BACKENDS.get("onednn").reorder(spec);
+        Tensor closed = Tensor.allocate(Shape.of(2, 3, 4, 5), DType.F32);
+        closed.close(); // a closed tensor as an argument
         try (Tensor x = Tensor.allocate(Shape.of(2, 3, 4, 5), DType.F32);
              Tensor y = Tensor.allocate(Shape.of(2, 4, 5, 3), DType.BF16);
              Tensor yF32 = Tensor.allocate(Shape.of(2, 4, 5, 3), DType.F32);
              Tensor yNchw = Tensor.allocate(Shape.of(2, 3, 4, 5), DType.BF16);
-             Tensor closed = Tensor.allocate(Shape.of(2, 3, 4, 5), DType.F32);
              Tensor big = Tensor.allocate(Shape.of(240), DType.F32)) {
-            closed.close();
             assertSameFailure(IllegalArgumentException.class, java, onednn, x, yF32, "must be bf16, got f32");
             assertSameFailure(IllegalArgumentException.class, java, onednn, x, yNchw,
                     "reorder: output must have shape (2, 4, 5, 3), got (2, 3, 4, 5)");

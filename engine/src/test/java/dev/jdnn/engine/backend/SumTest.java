@@ -159,14 +159,14 @@ class SumTest {
         SumSpec spec = SumSpec.plain(Shape.of(2, 3, 4, 5), 3);
         Sum java = BACKENDS.get("java").sum(spec);
         Sum onednn = BACKENDS.get("onednn").sum(spec);
+        Tensor closed = Tensor.allocate(2, 3, 4, 5);
+        closed.close(); // a closed tensor as an argument
         try (Tensor a = Tensor.allocate(2, 3, 4, 5);
              Tensor b = Tensor.allocate(2, 3, 4, 5);
              Tensor c = Tensor.allocate(2, 3, 4, 5);
              Tensor y = Tensor.allocate(2, 3, 4, 5);
              Tensor wrong = Tensor.allocate(2, 3, 5, 4);
-             Tensor closed = Tensor.allocate(2, 3, 4, 5);
              Tensor big = Tensor.allocate(3, 60)) {
-            closed.close();
             Tensor first = big.sliceBatch(0, 2).reshape(2, 3, 4, 5);
             Tensor shifted = big.sliceBatch(1, 2).reshape(2, 3, 4, 5);
             assertSameFailure(IllegalArgumentException.class, () -> java.run(List.of(a, b), y),
