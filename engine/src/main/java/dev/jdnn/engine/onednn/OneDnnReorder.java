@@ -13,9 +13,10 @@ import dev.jdnn.engine.tensor.Tensor;
  * dims tagged {@code dnnl_nchw} or {@code dnnl_nhwc}, of {@code dnnl_f32} or {@code dnnl_bf16}, on the caller's
  * tensors (zero-copy).
  *
- * <p>f32 → bf16 on oneDNN: normal values round to nearest even, as on the Java path; whether f32 subnormals survive
- * depends on the implementation (oneDNN's reference conversion and {@code vcvtneps2bf16} flush them to a zero of the
- * same sign), so the Java path, which keeps them, may differ there and nowhere else.
+ * <p>Where it converts (and in its same-layout copies, which go through f32: {@code jit_direct_copy}), oneDNN 3.11
+ * flushes subnormal sources, f32 or bf16, to a zero of the same sign, and quiets a bf16 signalling NaN copied to
+ * bf16. The Java path keeps both (subnormals round to nearest even; data movement keeps every bit). Everything else is
+ * bit-identical on the two backends; {@code ReorderTest} accepts exactly these deviations and no others.
  */
 public final class OneDnnReorder implements Reorder, AutoCloseable {
 
