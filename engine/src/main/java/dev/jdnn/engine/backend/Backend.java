@@ -42,6 +42,15 @@ public interface Backend extends AutoCloseable {
     /** The 2-D batch normalization (inference, training forward and backward) for {@code spec}. */
     BatchNorm2d batchNorm2d(BatchNormSpec spec);
 
+    /** The concatenation (and its gradient, the split) for {@code spec}. */
+    Concat concat(ConcatSpec spec);
+
+    /** The scaled element-wise sum for {@code spec}. */
+    Sum sum(SumSpec spec);
+
+    /** The layout (NCHW/NHWC) and type (f32/bf16) conversion for {@code spec}. */
+    Reorder reorder(ReorderSpec spec);
+
     /** Frees every operation this backend compiled; idempotent. */
     @Override
     void close();

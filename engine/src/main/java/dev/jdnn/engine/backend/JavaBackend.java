@@ -49,6 +49,21 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public Concat concat(ConcatSpec spec) {
+        return ops.get("concat", spec, JavaConcat::new);
+    }
+
+    @Override
+    public Sum sum(SumSpec spec) {
+        return ops.get("sum", spec, JavaSum::new);
+    }
+
+    @Override
+    public Reorder reorder(ReorderSpec spec) {
+        return ops.get("reorder", spec, JavaReorder::new);
+    }
+
+    @Override
     public void close() {
         ops.close();
     }

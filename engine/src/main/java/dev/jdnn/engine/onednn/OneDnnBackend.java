@@ -6,6 +6,8 @@ import dev.jdnn.engine.backend.BatchNorm2d;
 import dev.jdnn.engine.backend.BatchNormSpec;
 import dev.jdnn.engine.backend.CompiledOps;
 import dev.jdnn.engine.backend.Conv2dBackward;
+import dev.jdnn.engine.backend.Concat;
+import dev.jdnn.engine.backend.ConcatSpec;
 import dev.jdnn.engine.backend.Conv2dForward;
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.Eltwise;
@@ -17,6 +19,10 @@ import dev.jdnn.engine.backend.Lrn;
 import dev.jdnn.engine.backend.LrnSpec;
 import dev.jdnn.engine.backend.Pool2d;
 import dev.jdnn.engine.backend.Pool2dSpec;
+import dev.jdnn.engine.backend.Reorder;
+import dev.jdnn.engine.backend.ReorderSpec;
+import dev.jdnn.engine.backend.Sum;
+import dev.jdnn.engine.backend.SumSpec;
 import dev.jdnn.nativelib.DnnlStatus;
 import dev.jdnn.nativelib.DnnlUnavailableException;
 import java.lang.System.Logger;
@@ -86,6 +92,21 @@ public final class OneDnnBackend implements Backend {
     @Override
     public BatchNorm2d batchNorm2d(BatchNormSpec spec) {
         return compile("batchnorm2d", spec, s -> new OneDnnBatchNorm2d(engine, s), java::batchNorm2d);
+    }
+
+    @Override
+    public Concat concat(ConcatSpec spec) {
+        return compile("concat", spec, s -> new OneDnnConcat(engine, s), java::concat);
+    }
+
+    @Override
+    public Sum sum(SumSpec spec) {
+        return compile("sum", spec, s -> new OneDnnSum(engine, s), java::sum);
+    }
+
+    @Override
+    public Reorder reorder(ReorderSpec spec) {
+        return compile("reorder", spec, s -> new OneDnnReorder(engine, s), java::reorder);
     }
 
     /**

@@ -1,0 +1,44 @@
+package dev.jdnn.engine.backend;
+
+import dev.jdnn.engine.tensor.DType;
+import dev.jdnn.engine.tensor.Tensor;
+import java.util.List;
+
+/** The argument checks every backend's concatenation runs before touching memory. */
+public final class ConcatArguments {
+
+    private ConcatArguments() {
+    }
+
+    /** Count, open-ness, dtype and shape of the inputs and the output; the output must not overlap an input. */
+    public static void checkForward(ConcatSpec spec, List<Tensor> inputs, Tensor output) {
+        int count = spec.inputs().size();
+        TensorChecks.checkList(inputs, "concat: inputs", count);
+        for (int i = 0; i < count; i++) {
+            TensorChecks.check(inputs.get(i), "concat: input " + i, DType.F32, spec.inputs().get(i));
+        }
+        TensorChecks.check(output, "concat: output", DType.F32, spec.outputShape());
+        for (int i = 0; i < count; i++) {
+            TensorChecks.requireDisjoint(output, "concat: output", inputs.get(i), "concat: input " + i);
+        }
+    }
+
+    /** The same for the split: no gradient input may overlap {@code gradOutput} or another gradient input. */
+    public static void checkBackward(ConcatSpec spec, Tensor gradOutput, List<Tensor> gradInputs) {
+        int count = spec.inputs().size();
+        TensorChecks.check(gradOutput, "concat backward: gradOutput", DType.F32, spec.outputShape());
+        TensorChecks.checkList(gradInputs, "concat backward: gradInputs", count);
+        for (int i = 0; i < count; i++) {
+            TensorChecks.check(gradInputs.get(i), "concat backward: gradInput " + i, DType.F32,
+                    spec.inputs().get(i));
+        }
+        for (int i = 0; i < count; i++) {
+            String what = "concat backward: gradInput " + i;
+            TensorChecks.requireDisjoint(gradInputs.get(i), what, gradOutput, "concat backward: gradOutput");
+            for (int j = 0; j < i; j++) {
+                TensorChecks.requireDisjoint(gradInputs.get(i), what, gradInputs.get(j),
+                        "concat backward: gradInput " + j);
+            }
+        }
+    }
+}

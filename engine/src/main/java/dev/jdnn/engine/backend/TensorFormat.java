@@ -1,0 +1,24 @@
+package dev.jdnn.engine.backend;
+
+import dev.jdnn.engine.tensor.Shape;
+
+/**
+ * The physical order of the axes of a 4-D activation whose logical dimensions are {@code (N, C, H, W)}. A tensor
+ * holds the physical layout as its shape: an {@link #NHWC} tensor of logical {@code (N, C, H, W)} is a {@code Tensor}
+ * of shape {@code (N, H, W, C)}, row-major.
+ */
+public enum TensorFormat {
+    /** PyTorch's default: channels outside the pixels. */
+    NCHW,
+    /** Channels-last: the channels of one pixel are adjacent. */
+    NHWC;
+
+    /** The shape of a tensor holding logical {@code (N, C, H, W)} in this format. */
+    public Shape physicalShape(Shape logical) {
+        logical.requireRank(4, "format " + this + ": logical shape", "N, C, H, W");
+        return switch (this) {
+            case NCHW -> logical;
+            case NHWC -> Shape.of(logical.dim(0), logical.dim(2), logical.dim(3), logical.dim(1));
+        };
+    }
+}

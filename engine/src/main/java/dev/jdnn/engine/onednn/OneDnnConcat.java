@@ -1,0 +1,145 @@
+package dev.jdnn.engine.onednn;
+
+import dev.jdnn.bindings.dnnl.dnnl_h;
+import dev.jdnn.engine.backend.Concat;
+import dev.jdnn.engine.backend.ConcatArguments;
+import dev.jdnn.engine.backend.ConcatSpec;
+import dev.jdnn.engine.backend.PostOp;
+import dev.jdnn.engine.tensor.DType;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A oneDNN concatenation for one {@link ConcatSpec}: {@code dnnl_concat} with plain (row-major) sources and a plain
+ * destination, so it reads and writes the caller's tensors directly (zero-copy, no reorder).
+ *
+ * <p>The backward pass, a split, has no oneDNN primitive. It runs as one oneDNN reorder per gradient input, from a
+ * strided view of {@code gradOutput} (the input's dims with the output's strides, the memory bound at the input's
+ * byte offset) into the plain gradient input. Chosen over the Java copies so that a oneDNN backend keeps its work on
+ * oneDNN's threads rather than waking the Java workers between two oneDNN primitives; both are exact copies, so the
+ * answers are the same bits. The reorders are created on the first backward call: an inference-only concat never
+ * pays for them.
+ */
+public final class OneDnnConcat implements Concat, AutoCloseable {
+
+    private final ConcatSpec spec;
+    private final OneDnnEngine engine;
+    private final NativeResources resources = new NativeResources();
+    private final String implementation;
+    private final OneDnnMemory[] userInputs; // each plain, bound to the inputs per run
+    private final OneDnnMemory userOutput;   // plain, bound to the output per run
+    private final ExecutionPlan forward;
+    private OneDnnMemory[] gradOutputViews;  // input i's dims with the output's strides, bound at its offset
+    private OneDnnMemory[] userGradInputs;   // each plain
+    private long[] viewByteOffsets;
+    private ExecutionPlan backward;          // null until the first backward call
+    private volatile boolean closed;
+
+    OneDnnConcat(OneDnnEngine engine, ConcatSpec spec) {
+        this.spec = spec;
+        this.engine = engine;
+        try {
+            int count = spec.inputs().size();
+            MemoryDesc[] sources = new MemoryDesc[count];
+            userInputs = new OneDnnMemory[count];
+            for (int i = 0; i < count; i++) {
+                sources[i] = MemoryDescs.plain(resources, spec.inputs().get(i), DType.F32);
+                userInputs[i] = OneDnnMemory.unbound(resources, engine, sources[i]);
+            }
+            MemoryDesc destination = MemoryDescs.plain(resources, spec.outputShape(), DType.F32);
+            userOutput = OneDnnMemory.unbound(resources, engine, destination);
+            MemorySegment slot = resources.handleSlot();
+            int status = dnnl_h.dnnl_concat_primitive_desc_create(slot, engine.engine(), destination.handle(), count,
+                    spec.axis(), MemoryDescs.handles(resources, sources),
+                    PrimitiveAttributes.create(resources, PostOp.NONE).handle());
+            PrimitiveDesc concat = PrimitiveDesc.own(resources, status, "dnnl_concat_primitive_desc_create", slot);
+            implementation = concat.implementation();
+            int[] kinds = new int[count + 1];
+            OneDnnMemory[] memories = new OneDnnMemory[count + 1];
+            for (int i = 0; i < count; i++) {
+                kinds[i] = dnnl_h.DNNL_ARG_MULTIPLE_SRC() + i;
+                memories[i] = userInputs[i];
+            }
+            kinds[count] = dnnl_h.DNNL_ARG_DST();
+            memories[count] = userOutput;
+            forward = new ExecutionPlan(resources, engine).add("concat", concat, kinds, memories).compile();
+        } catch (RuntimeException e) {
+            resources.close();
+            throw e;
+        }
+    }
+
+    private void compileBackward() {
+        int count = spec.inputs().size();
+        long[] outputStrides = spec.outputShape().contiguousStrides();
+        long axisStrideBytes = outputStrides[spec.axis()] * Float.BYTES;
+        gradOutputViews = new OneDnnMemory[count];
+        userGradInputs = new OneDnnMemory[count];
+        viewByteOffsets = new long[count];
+        ExecutionPlan plan = new ExecutionPlan(resources, engine);
+        for (int i = 0; i < count; i++) {
+            Shape input = spec.inputs().get(i);
+            gradOutputViews[i] = OneDnnMemory.unbound(resources, engine,
+                    MemoryDescs.withStrides(resources, MemoryDescs.dims(input), DType.F32, outputStrides));
+            userGradInputs[i] = OneDnnMemory.unbound(resources, engine,
+                    MemoryDescs.plain(resources, input, DType.F32));
+            viewByteOffsets[i] = spec.offsetOnAxis(i) * axisStrideBytes;
+            plan.addReorder("split " + i, gradOutputViews[i], userGradInputs[i]);
+        }
+        backward = plan.compile();
+    }
+
+    @Override
+    public ConcatSpec spec() {
+        return spec;
+    }
+
+    /** The name of the implementation oneDNN chose for the forward concat ({@code simple:any}, ...). */
+    public String implementation() {
+        return implementation;
+    }
+
+    @Override
+    public void forward(List<Tensor> inputs, Tensor output) {
+        ConcatArguments.checkForward(spec, inputs, output);
+        requireOpen();
+        for (int i = 0; i < userInputs.length; i++) {
+            userInputs[i].bind(inputs.get(i).segment("concat: input " + i));
+        }
+        userOutput.bind(output.segment("concat: output"));
+        forward.execute();
+    }
+
+    @Override
+    public void backward(Tensor gradOutput, List<Tensor> gradInputs) {
+        ConcatArguments.checkBackward(spec, gradOutput, gradInputs);
+        requireOpen();
+        if (backward == null) {
+            compileBackward();
+        }
+        MemorySegment whole = gradOutput.segment("concat backward: gradOutput");
+        for (int i = 0; i < userGradInputs.length; i++) {
+            gradOutputViews[i].bind(whole.asSlice(viewByteOffsets[i]));
+            userGradInputs[i].bind(gradInputs.get(i).segment("concat backward: gradInput " + i));
+        }
+        backward.execute();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("concat: this oneDNN concat " + spec + " was used after close()");
+        }
+    }
+
+    /** Frees the primitives; the backend does this when it closes. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        resources.close();
+    }
+}
