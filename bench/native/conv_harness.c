@@ -10,7 +10,7 @@
  *   - user memories for the caller's plain tensors (nchw source and destination, oihw weights), created without data
  *     and pointed at the tensors before every run (dnnl_memory_set_data_handle, as OneDnnMemory.bind does);
  *   - a buffer in the chosen layout wherever it differs from the plain one (dnnl_memory_desc_equal), and a reorder
- *     into it (source, weights; with a sum post-op the output in) or out of it (output);
+ *     into it (weights, source; with a sum post-op the output in) or out of it (output);
  *   - one scratchpad as large as the largest any primitive needs, shared by them;
  *   - a run: the reorders in, the convolution, the reorder out, in that order on one stream, then dnnl_stream_wait.
  *
@@ -196,8 +196,8 @@ static const char *create(conv_t *conv, const layer_t *l, int batch) {
             dnnl_primitive_desc_query_md(conv_pd, dnnl_query_weights_md, 0));
     dnnl_memory_t dst = memory_for(conv, conv->user_dst, dnnl_primitive_desc_query_md(conv_pd, dnnl_query_dst_md, 0));
 
-    add_reorder(conv, "reorder source", conv->user_src, src);
     add_reorder(conv, "reorder weights", conv->user_wei, wei);
+    add_reorder(conv, "reorder source", conv->user_src, src);
     if (strncmp(l->post_op, "sum", 3) == 0) {
         add_reorder(conv, "reorder output in", conv->user_dst, dst);
     }
