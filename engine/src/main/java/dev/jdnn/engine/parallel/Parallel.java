@@ -78,6 +78,18 @@ public final class Parallel {
         pool.run(count, task);
     }
 
+    /**
+     * Makes idle workers stop spinning for the next job and park now. Call before handing the cores to another thread
+     * pool, as jdnn does before every oneDNN call (OpenMP's threads): a worker spinning for its next job would keep a
+     * core from them for the rest of its spin. The next {@link #forEach} wakes them as usual.
+     */
+    public static void parkIdleWorkers() {
+        Pool current = pool;
+        if (!current.parkIdle) {
+            current.parkIdle = true;
+        }
+    }
+
     /** The fixed set of worker threads and the one job they share. */
     private static final class Pool {
         final int threads;
@@ -87,6 +99,7 @@ public final class Parallel {
         final AtomicInteger pendingWorkers = new AtomicInteger();
         volatile long generation;
         volatile boolean shutdown;
+        volatile boolean parkIdle; // set by parkIdleWorkers, cleared by the next job
         // The current job; written by the caller before generation is bumped, read by workers after.
         Task task;
         int count;
@@ -120,6 +133,7 @@ public final class Parallel {
                 this.caller = Thread.currentThread();
                 nextIndex.set(0);
                 pendingWorkers.set(workers.length);
+                parkIdle = false;
                 generation = generation + 1; // publishes the job
                 for (Worker worker : workers) {
                     LockSupport.unpark(worker);
@@ -222,7 +236,7 @@ public final class Parallel {
                 if (generation != seen) {
                     return generation;
                 }
-                if (spin < SPIN_ITERATIONS) {
+                if (spin < SPIN_ITERATIONS && !pool.parkIdle) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(pool);
