@@ -1,10 +1,9 @@
 package dev.jdnn.engine.kernel;
 
 import dev.jdnn.engine.parallel.Parallel;
-import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * Local response normalization across channels of f32 {@code (N, C, H, W)} tensors, as PyTorch's
@@ -16,8 +15,9 @@ import java.util.Objects;
  */
 public final class Lrn {
 
-    private static final LrnKernels KERNELS =
-            Vectorization.load(LrnKernels.class, "SimdLrnKernels", ScalarLrnKernels::new);
+    // Scalar only for now (AlexNet-era layers: a small share of any model's time). A SimdLrnKernels would be loaded
+    // with Vectorization.load; naming a class that does not exist here made every JVM warn about the Vector API.
+    private static final LrnKernels KERNELS = new ScalarLrnKernels();
 
     /** Roughly how many elements one parallel task handles. */
     private static final long TASK_ELEMENTS = 1 << 14;
@@ -31,11 +31,11 @@ public final class Lrn {
     /** {@code y = lrn(x)}. */
     public static void forward(Tensor x, int size, float alpha, float beta, float k, Tensor y) {
         String op = "lrn";
-        MemorySegment xs = f32(x, op + ": x");
-        MemorySegment ys = f32(y, op + ": y");
+        MemorySegment xs = TensorChecks.f32Memory(x, op + ": x");
+        MemorySegment ys = TensorChecks.f32Memory(y, op + ": y");
         x.shape().requireRank(4, op + ": x", "N, C, H, W");
         y.shape().requireEqual(x.shape(), op + ": y");
-        requireDisjoint(ys, op + ": y", xs, "x");
+        TensorChecks.requireDisjoint(ys, op + ": y", xs, "x");
         requireParameters(op, size, alpha, beta, k);
         split(x, (imageOffset, channels, planeSize, pixelFrom, pixelCount) ->
                 KERNELS.forward(xs, ys, imageOffset, channels, planeSize, pixelFrom, pixelCount, size / 2,
@@ -45,14 +45,14 @@ public final class Lrn {
     /** {@code dx} = the gradient of {@link #forward} at {@code x} given {@code dy} (overwritten). */
     public static void backward(Tensor x, Tensor dy, int size, float alpha, float beta, float k, Tensor dx) {
         String op = "lrn backward";
-        MemorySegment xs = f32(x, op + ": x");
-        MemorySegment dys = f32(dy, op + ": dy");
-        MemorySegment dxs = f32(dx, op + ": dx");
+        MemorySegment xs = TensorChecks.f32Memory(x, op + ": x");
+        MemorySegment dys = TensorChecks.f32Memory(dy, op + ": dy");
+        MemorySegment dxs = TensorChecks.f32Memory(dx, op + ": dx");
         x.shape().requireRank(4, op + ": x", "N, C, H, W");
         dy.shape().requireEqual(x.shape(), op + ": dy");
         dx.shape().requireEqual(x.shape(), op + ": dx");
-        requireDisjoint(dxs, op + ": dx", xs, "x");
-        requireDisjoint(dxs, op + ": dx", dys, "dy");
+        TensorChecks.requireDisjoint(dxs, op + ": dx", xs, "x");
+        TensorChecks.requireDisjoint(dxs, op + ": dx", dys, "dy");
         requireParameters(op, size, alpha, beta, k);
         split(x, (imageOffset, channels, planeSize, pixelFrom, pixelCount) ->
                 KERNELS.backward(xs, dys, dxs, imageOffset, channels, planeSize, pixelFrom, pixelCount, size / 2,
@@ -87,17 +87,6 @@ public final class Lrn {
         if (!(k > 0) || !(alpha >= 0) || !Float.isFinite(k) || !Float.isFinite(alpha) || !Float.isFinite(beta)) {
             throw new IllegalArgumentException(op + ": k must be positive, alpha non-negative and beta finite, got k="
                     + k + ", alpha=" + alpha + ", beta=" + beta);
-        }
-    }
-
-    private static MemorySegment f32(Tensor tensor, String what) {
-        Objects.requireNonNull(tensor, what);
-        return tensor.requireOpen(what).requireDType(DType.F32, what).segment(what);
-    }
-
-    private static void requireDisjoint(MemorySegment written, String what, MemorySegment read, String readName) {
-        if (written.asOverlappingSlice(read).isPresent()) {
-            throw new IllegalArgumentException(what + " must not share memory with " + readName);
         }
     }
 }
