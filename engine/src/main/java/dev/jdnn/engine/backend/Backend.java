@@ -9,8 +9,10 @@ package dev.jdnn.engine.backend;
  * it, and an operation must not be used after its backend closed. A backend and its operations are used from one
  * thread at a time (oneDNN's run on one stream); give each caller thread its own backend.
  *
- * <p>All tensors are f32 in PyTorch's plain layouts: activations {@code (N, C, H, W)}, convolution weights
- * {@code (OC, C/groups, KH, KW)}. Backward operations overwrite their outputs (they do not accumulate).
+ * <p>Tensors are f32 in PyTorch's plain layouts: activations {@code (N, C, H, W)}, convolution weights
+ * {@code (OC, C/groups, KH, KW)}; only {@link #reorder} converts to and from NHWC and bf16. Backward operations
+ * overwrite their outputs (they do not accumulate). Where oneDNN has no implementation for a spec, or its answer
+ * would differ from PyTorch's, the oneDNN backend runs that operation on the Java kernels (said at debug level).
  */
 public interface Backend extends AutoCloseable {
 

@@ -1,8 +1,8 @@
 package dev.jdnn.engine.backend;
 
-import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 
 /** The argument checks every backend's batch normalization runs before touching memory. */
@@ -22,11 +22,7 @@ public final class BatchNormArguments {
         Arg w = perChannel(spec, weight, "weight");
         Arg b = perChannel(spec, bias, "bias");
         Arg y = activation(spec, output, "output");
-        boolean inPlace = x.memory.address() == y.memory.address() && x.memory.byteSize() == y.memory.byteSize();
-        if (!inPlace && y.overlaps(x)) {
-            throw new IllegalArgumentException(OP + "output must be the input itself (in place) or not overlap it, "
-                    + "got a partial overlap");
-        }
+        TensorChecks.requireSameOrDisjoint(y.memory, OP + "output", x.memory, "input");
         y.requireDisjoint(mean, var, w, b);
     }
 
@@ -74,15 +70,9 @@ public final class BatchNormArguments {
     /** A checked argument: its name for messages and its memory. */
     private record Arg(String name, MemorySegment memory) {
 
-        boolean overlaps(Arg other) {
-            return memory.asOverlappingSlice(other.memory).isPresent();
-        }
-
         void requireDisjoint(Arg... others) {
             for (Arg other : others) {
-                if (overlaps(other)) {
-                    throw new IllegalArgumentException(OP + name + " must not overlap " + other.name);
-                }
+                TensorChecks.requireDisjoint(memory, OP + name, other.memory, other.name);
             }
         }
     }
@@ -97,10 +87,6 @@ public final class BatchNormArguments {
 
     private static Arg checked(Tensor tensor, String name, Shape shape) {
         String what = OP + name;
-        if (tensor == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        tensor.requireOpen(what).requireDType(DType.F32, what).shape().requireEqual(shape, what);
-        return new Arg(name, tensor.segment(what));
+        return new Arg(name, TensorChecks.f32(tensor, shape, what).segment(what));
     }
 }

@@ -1,7 +1,7 @@
 package dev.jdnn.engine.backend;
 
-import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 
 /** The argument checks every backend's convolution runs before touching memory. */
 public final class ConvArguments {
@@ -17,28 +17,21 @@ public final class ConvArguments {
 
     /** Checks the input and output of a forward run against {@code spec}. */
     public static void checkInputOutput(Conv2dSpec spec, Tensor input, Tensor output) {
-        check(input, "conv2d: input").shape().requireEqual(spec.input(), "conv2d: input");
-        check(output, "conv2d: output").shape().requireEqual(spec.outputShape(), "conv2d: output");
+        TensorChecks.f32(input, "conv2d: input").shape().requireEqual(spec.input(), "conv2d: input");
+        TensorChecks.f32(output, "conv2d: output").shape().requireEqual(spec.outputShape(), "conv2d: output");
     }
 
     /** Checks weight and bias against {@code spec}: the bias must be null exactly when the spec has none. */
     public static void checkParameters(Conv2dSpec spec, Tensor weight, Tensor bias) {
-        check(weight, "conv2d: weight").shape().requireEqual(spec.weightShape(), "conv2d: weight");
+        TensorChecks.f32(weight, "conv2d: weight").shape().requireEqual(spec.weightShape(), "conv2d: weight");
         if (spec.bias()) {
             if (bias == null) {
                 throw new IllegalArgumentException("conv2d: bias is missing; the convolution was compiled with a bias "
                         + spec.biasShape());
             }
-            check(bias, "conv2d: bias").shape().requireEqual(spec.biasShape(), "conv2d: bias");
+            TensorChecks.f32(bias, "conv2d: bias").shape().requireEqual(spec.biasShape(), "conv2d: bias");
         } else if (bias != null) {
             throw new IllegalArgumentException("conv2d: bias must be null; the convolution was compiled without one");
         }
-    }
-
-    private static Tensor check(Tensor tensor, String what) {
-        if (tensor == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        return tensor.requireOpen(what).requireDType(DType.F32, what);
     }
 }

@@ -1,7 +1,7 @@
 package dev.jdnn.engine.backend;
 
-import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -30,28 +30,28 @@ public final class ConvBackwardArguments {
 
     /** Checks shapes, dtype, open-ness and aliasing of the backward-data arguments against {@code spec}. */
     public static void checkBackwardData(Conv2dSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
-        check(gradOutput, DATA + ": gradOutput").shape().requireEqual(spec.outputShape(), DATA + ": gradOutput");
-        check(weight, DATA + ": weight").shape().requireEqual(spec.weightShape(), DATA + ": weight");
-        check(gradInput, DATA + ": gradInput").shape().requireEqual(spec.input(), DATA + ": gradInput");
+        TensorChecks.f32(gradOutput, DATA + ": gradOutput").shape().requireEqual(spec.outputShape(), DATA + ": gradOutput");
+        TensorChecks.f32(weight, DATA + ": weight").shape().requireEqual(spec.weightShape(), DATA + ": weight");
+        TensorChecks.f32(gradInput, DATA + ": gradInput").shape().requireEqual(spec.input(), DATA + ": gradInput");
         MemorySegment result = gradInput.segment(DATA + ": gradInput");
-        requireDisjoint(result, DATA + ": gradInput", gradOutput.segment(DATA + ": gradOutput"), "gradOutput");
-        requireDisjoint(result, DATA + ": gradInput", weight.segment(DATA + ": weight"), "weight");
+        TensorChecks.requireDisjoint(result, DATA + ": gradInput", gradOutput.segment(DATA + ": gradOutput"), "gradOutput");
+        TensorChecks.requireDisjoint(result, DATA + ": gradInput", weight.segment(DATA + ": weight"), "weight");
     }
 
     /** Checks shapes, dtype, open-ness and aliasing of the backward-weights arguments against {@code spec}. */
     public static void checkBackwardWeights(Conv2dSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight,
                                             Tensor gradBias) {
-        check(input, WEIGHTS + ": input").shape().requireEqual(spec.input(), WEIGHTS + ": input");
-        check(gradOutput, WEIGHTS + ": gradOutput").shape().requireEqual(spec.outputShape(),
+        TensorChecks.f32(input, WEIGHTS + ": input").shape().requireEqual(spec.input(), WEIGHTS + ": input");
+        TensorChecks.f32(gradOutput, WEIGHTS + ": gradOutput").shape().requireEqual(spec.outputShape(),
                 WEIGHTS + ": gradOutput");
-        check(gradWeight, WEIGHTS + ": gradWeight").shape().requireEqual(spec.weightShape(),
+        TensorChecks.f32(gradWeight, WEIGHTS + ": gradWeight").shape().requireEqual(spec.weightShape(),
                 WEIGHTS + ": gradWeight");
         if (spec.bias()) {
             if (gradBias == null) {
                 throw new IllegalArgumentException(WEIGHTS + ": gradBias is missing; the convolution was compiled"
                         + " with a bias " + spec.biasShape());
             }
-            check(gradBias, WEIGHTS + ": gradBias").shape().requireEqual(spec.biasShape(), WEIGHTS + ": gradBias");
+            TensorChecks.f32(gradBias, WEIGHTS + ": gradBias").shape().requireEqual(spec.biasShape(), WEIGHTS + ": gradBias");
         } else if (gradBias != null) {
             throw new IllegalArgumentException(WEIGHTS + ": gradBias must be null; the convolution was compiled"
                     + " without a bias");
@@ -59,26 +59,13 @@ public final class ConvBackwardArguments {
         MemorySegment x = input.segment(WEIGHTS + ": input");
         MemorySegment dy = gradOutput.segment(WEIGHTS + ": gradOutput");
         MemorySegment dw = gradWeight.segment(WEIGHTS + ": gradWeight");
-        requireDisjoint(dw, WEIGHTS + ": gradWeight", x, "input");
-        requireDisjoint(dw, WEIGHTS + ": gradWeight", dy, "gradOutput");
+        TensorChecks.requireDisjoint(dw, WEIGHTS + ": gradWeight", x, "input");
+        TensorChecks.requireDisjoint(dw, WEIGHTS + ": gradWeight", dy, "gradOutput");
         if (gradBias != null) {
             MemorySegment db = gradBias.segment(WEIGHTS + ": gradBias");
-            requireDisjoint(db, WEIGHTS + ": gradBias", x, "input");
-            requireDisjoint(db, WEIGHTS + ": gradBias", dy, "gradOutput");
-            requireDisjoint(db, WEIGHTS + ": gradBias", dw, "gradWeight");
-        }
-    }
-
-    private static Tensor check(Tensor tensor, String what) {
-        if (tensor == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        return tensor.requireOpen(what).requireDType(DType.F32, what);
-    }
-
-    private static void requireDisjoint(MemorySegment output, String what, MemorySegment input, String inputName) {
-        if (output.asOverlappingSlice(input).isPresent()) {
-            throw new IllegalArgumentException(what + " must not share memory with " + inputName);
+            TensorChecks.requireDisjoint(db, WEIGHTS + ": gradBias", x, "input");
+            TensorChecks.requireDisjoint(db, WEIGHTS + ": gradBias", dy, "gradOutput");
+            TensorChecks.requireDisjoint(db, WEIGHTS + ": gradBias", dw, "gradWeight");
         }
     }
 }

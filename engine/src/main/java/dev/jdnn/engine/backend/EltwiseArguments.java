@@ -1,8 +1,8 @@
 package dev.jdnn.engine.backend;
 
 import dev.jdnn.engine.kernel.Activation;
-import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 
 /** The argument checks every backend's {@link Eltwise} runs before touching memory, so all fail alike. */
@@ -16,7 +16,7 @@ public final class EltwiseArguments {
         String op = spec.name();
         MemorySegment x = check(spec, input, op + ": input");
         MemorySegment y = check(spec, output, op + ": output");
-        requireSameOrDisjoint(y, op + ": output", x, "input");
+        TensorChecks.requireSameOrDisjoint(y, op + ": output", x, "input");
     }
 
     /**
@@ -31,7 +31,7 @@ public final class EltwiseArguments {
         Activation f = spec.function();
         MemorySegment dy = check(spec, gradOutput, op + ": gradOutput");
         MemorySegment dx = check(spec, gradInput, op + ": gradInput");
-        requireSameOrDisjoint(dx, op + ": gradInput", dy, "gradOutput");
+        TensorChecks.requireSameOrDisjoint(dx, op + ": gradInput", dy, "gradOutput");
         if (f.gradientFromOutput() && output == null) {
             throw new IllegalArgumentException(op + ": output is null; the gradient of " + f
                     + " is computed from the forward's output");
@@ -43,10 +43,10 @@ public final class EltwiseArguments {
         MemorySegment x = input == null ? null : check(spec, input, op + ": input");
         MemorySegment y = output == null ? null : check(spec, output, op + ": output");
         if (x != null) {
-            requireDisjoint(dx, op + ": gradInput", x, "input");
+            TensorChecks.requireDisjoint(dx, op + ": gradInput", x, "input");
         }
         if (y != null) {
-            requireDisjoint(dx, op + ": gradInput", y, "output");
+            TensorChecks.requireDisjoint(dx, op + ": gradInput", y, "output");
         }
         if (!f.gradientFromOutput() && y != null && x.asOverlappingSlice(y).isPresent()) {
             throw new IllegalArgumentException(op + ": input shares memory with output, so the forward ran in place"
@@ -55,24 +55,6 @@ public final class EltwiseArguments {
     }
 
     private static MemorySegment check(EltwiseSpec spec, Tensor tensor, String what) {
-        if (tensor == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        tensor.requireOpen(what).requireDType(DType.F32, what).shape().requireEqual(spec.shape(), what);
-        return tensor.segment(what);
-    }
-
-    private static void requireSameOrDisjoint(MemorySegment output, String what, MemorySegment input, String name) {
-        boolean same = output.address() == input.address() && output.byteSize() == input.byteSize();
-        if (!same && output.asOverlappingSlice(input).isPresent()) {
-            throw new IllegalArgumentException(what + " must be " + name + " itself or not overlap it, got a partial"
-                    + " overlap");
-        }
-    }
-
-    private static void requireDisjoint(MemorySegment output, String what, MemorySegment input, String name) {
-        if (output.asOverlappingSlice(input).isPresent()) {
-            throw new IllegalArgumentException(what + " must not overlap " + name);
-        }
+        return TensorChecks.f32(tensor, spec.shape(), what).segment(what);
     }
 }

@@ -1,7 +1,7 @@
 package dev.jdnn.engine.backend;
 
-import dev.jdnn.engine.kernel.MaxPoolingWithIndexMemory;
 import dev.jdnn.engine.kernel.Pooling;
+import dev.jdnn.engine.kernel.PoolingIndices;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 
@@ -17,7 +17,7 @@ final class JavaPool2d implements Pool2d {
     JavaPool2d(Pool2dSpec spec) {
         this.spec = spec;
         this.workspaceShape = spec.mode() == PoolingMode.MAX
-                ? Shape.of(Math.toIntExact(MaxPoolingWithIndexMemory.indexBytes(spec.outputShape())))
+                ? Shape.of(Math.toIntExact(PoolingIndices.byteSize(spec.input(), spec.outputShape())))
                 : null;
     }
 
@@ -46,7 +46,7 @@ final class JavaPool2d implements Pool2d {
         PoolingArguments.checkForward(spec, input, output);
         PoolingArguments.checkWorkspace(workspaceShape, workspace, "pool2d: workspace");
         if (spec.mode() == PoolingMode.MAX) {
-            MaxPoolingWithIndexMemory.forward(input, spec.window(), output, workspace.segment("pool2d: workspace"));
+            Pooling.maxPool2dForward(input, spec.window(), output, indices(workspace, "pool2d: workspace"));
         } else {
             Pooling.avgPool2dForward(input, spec.window(), spec.mode() == PoolingMode.AVG_INCLUDE_PAD, output);
         }
@@ -57,10 +57,15 @@ final class JavaPool2d implements Pool2d {
         PoolingArguments.checkBackward(spec, gradOutput, gradInput);
         PoolingArguments.checkWorkspace(workspaceShape, workspace, "pool2d backward: workspace");
         if (spec.mode() == PoolingMode.MAX) {
-            MaxPoolingWithIndexMemory.backward(gradOutput, workspace.segment("pool2d backward: workspace"), gradInput);
+            Pooling.maxPool2dBackward(gradOutput, indices(workspace, "pool2d backward: workspace"), gradInput);
         } else {
             Pooling.avgPool2dBackward(gradOutput, spec.window(), spec.mode() == PoolingMode.AVG_INCLUDE_PAD,
                     gradInput);
         }
+    }
+
+    /** The argmax indices kept in {@code workspace}'s memory. */
+    private PoolingIndices indices(Tensor workspace, String what) {
+        return PoolingIndices.view(workspace.segment(what), spec.input(), spec.outputShape());
     }
 }

@@ -1,8 +1,8 @@
 package dev.jdnn.engine.backend;
 
-import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 
 /** The argument checks every backend's {@link Linear} runs before touching memory, so all fail alike. */
@@ -16,10 +16,10 @@ public final class LinearArguments {
         MemorySegment w = check(weight, "linear: weight", spec.weightShape());
         MemorySegment b = checkBias(spec, bias, "linear: bias", "bias");
         MemorySegment y = check(output, "linear: output", spec.outputShape());
-        requireDisjoint(y, "linear: output", x, "input");
-        requireDisjoint(y, "linear: output", w, "weight");
+        TensorChecks.requireDisjoint(y, "linear: output", x, "input");
+        TensorChecks.requireDisjoint(y, "linear: output", w, "weight");
         if (b != null) {
-            requireDisjoint(y, "linear: output", b, "bias");
+            TensorChecks.requireDisjoint(y, "linear: output", b, "bias");
         }
     }
 
@@ -28,8 +28,8 @@ public final class LinearArguments {
         MemorySegment dy = check(gradOutput, op + ": gradOutput", spec.outputShape());
         MemorySegment w = check(weight, op + ": weight", spec.weightShape());
         MemorySegment dx = check(gradInput, op + ": gradInput", spec.inputShape());
-        requireDisjoint(dx, op + ": gradInput", dy, "gradOutput");
-        requireDisjoint(dx, op + ": gradInput", w, "weight");
+        TensorChecks.requireDisjoint(dx, op + ": gradInput", dy, "gradOutput");
+        TensorChecks.requireDisjoint(dx, op + ": gradInput", w, "weight");
     }
 
     public static void checkBackwardWeights(LinearSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight,
@@ -39,12 +39,12 @@ public final class LinearArguments {
         MemorySegment dy = check(gradOutput, op + ": gradOutput", spec.outputShape());
         MemorySegment dw = check(gradWeight, op + ": gradWeight", spec.weightShape());
         MemorySegment db = checkBias(spec, gradBias, op + ": gradBias", "gradBias");
-        requireDisjoint(dw, op + ": gradWeight", x, "input");
-        requireDisjoint(dw, op + ": gradWeight", dy, "gradOutput");
+        TensorChecks.requireDisjoint(dw, op + ": gradWeight", x, "input");
+        TensorChecks.requireDisjoint(dw, op + ": gradWeight", dy, "gradOutput");
         if (db != null) {
-            requireDisjoint(db, op + ": gradBias", x, "input");
-            requireDisjoint(db, op + ": gradBias", dy, "gradOutput");
-            requireDisjoint(db, op + ": gradBias", dw, "gradWeight");
+            TensorChecks.requireDisjoint(db, op + ": gradBias", x, "input");
+            TensorChecks.requireDisjoint(db, op + ": gradBias", dy, "gradOutput");
+            TensorChecks.requireDisjoint(db, op + ": gradBias", dw, "gradWeight");
         }
     }
 
@@ -63,10 +63,7 @@ public final class LinearArguments {
     }
 
     private static MemorySegment check(Tensor tensor, String what, Shape expected) {
-        if (tensor == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        tensor.requireOpen(what).requireDType(DType.F32, what);
+        TensorChecks.f32(tensor, what);
         Shape shape = tensor.shape();
         if (!shape.equals(expected) && shape.rank() > 2 && shape.dim(0) == expected.dim(0)
                 && shape.elementCountFrom(1) == expected.dim(1)) {
@@ -75,11 +72,5 @@ public final class LinearArguments {
         }
         shape.requireEqual(expected, what);
         return tensor.segment(what);
-    }
-
-    private static void requireDisjoint(MemorySegment output, String what, MemorySegment input, String name) {
-        if (output.asOverlappingSlice(input).isPresent()) {
-            throw new IllegalArgumentException(what + " must not overlap " + name);
-        }
     }
 }

@@ -3,7 +3,7 @@ package dev.jdnn.engine.backend;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
+import dev.jdnn.engine.tensor.TensorChecks;
 
 /**
  * The argument checks every backend's pooling and LRN run before touching memory, so that both backends fail with the
@@ -16,35 +16,35 @@ public final class PoolingArguments {
 
     /** Checks a pooling forward pass's input and output against {@code spec}. */
     public static void checkForward(Pool2dSpec spec, Tensor input, Tensor output) {
-        checkF32(input, "pool2d: input").shape().requireEqual(spec.input(), "pool2d: input");
-        checkF32(output, "pool2d: output").shape().requireEqual(spec.outputShape(), "pool2d: output");
-        requireDisjoint(output, "pool2d: output", input, "the input");
+        TensorChecks.f32(input, "pool2d: input").shape().requireEqual(spec.input(), "pool2d: input");
+        TensorChecks.f32(output, "pool2d: output").shape().requireEqual(spec.outputShape(), "pool2d: output");
+        TensorChecks.requireDisjoint(output, "pool2d: output", input, "the input");
     }
 
     /** Checks a pooling backward pass's gradients against {@code spec}. */
     public static void checkBackward(Pool2dSpec spec, Tensor gradOutput, Tensor gradInput) {
-        checkF32(gradOutput, "pool2d backward: gradOutput").shape()
+        TensorChecks.f32(gradOutput, "pool2d backward: gradOutput").shape()
                 .requireEqual(spec.outputShape(), "pool2d backward: gradOutput");
-        checkF32(gradInput, "pool2d backward: gradInput").shape()
+        TensorChecks.f32(gradInput, "pool2d backward: gradInput").shape()
                 .requireEqual(spec.input(), "pool2d backward: gradInput");
-        requireDisjoint(gradInput, "pool2d backward: gradInput", gradOutput, "gradOutput");
+        TensorChecks.requireDisjoint(gradInput, "pool2d backward: gradInput", gradOutput, "gradOutput");
     }
 
     /** Checks an LRN forward pass's input and output against {@code spec}. */
     public static void checkForward(LrnSpec spec, Tensor input, Tensor output) {
-        checkF32(input, "lrn: input").shape().requireEqual(spec.input(), "lrn: input");
-        checkF32(output, "lrn: output").shape().requireEqual(spec.input(), "lrn: output");
-        requireDisjoint(output, "lrn: output", input, "the input");
+        TensorChecks.f32(input, "lrn: input").shape().requireEqual(spec.input(), "lrn: input");
+        TensorChecks.f32(output, "lrn: output").shape().requireEqual(spec.input(), "lrn: output");
+        TensorChecks.requireDisjoint(output, "lrn: output", input, "the input");
     }
 
     /** Checks an LRN backward pass's arguments against {@code spec}. */
     public static void checkBackward(LrnSpec spec, Tensor input, Tensor gradOutput, Tensor gradInput) {
-        checkF32(input, "lrn backward: input").shape().requireEqual(spec.input(), "lrn backward: input");
-        checkF32(gradOutput, "lrn backward: gradOutput").shape()
+        TensorChecks.f32(input, "lrn backward: input").shape().requireEqual(spec.input(), "lrn backward: input");
+        TensorChecks.f32(gradOutput, "lrn backward: gradOutput").shape()
                 .requireEqual(spec.input(), "lrn backward: gradOutput");
-        checkF32(gradInput, "lrn backward: gradInput").shape().requireEqual(spec.input(), "lrn backward: gradInput");
-        requireDisjoint(gradInput, "lrn backward: gradInput", input, "the input");
-        requireDisjoint(gradInput, "lrn backward: gradInput", gradOutput, "gradOutput");
+        TensorChecks.f32(gradInput, "lrn backward: gradInput").shape().requireEqual(spec.input(), "lrn backward: gradInput");
+        TensorChecks.requireDisjoint(gradInput, "lrn backward: gradInput", input, "the input");
+        TensorChecks.requireDisjoint(gradInput, "lrn backward: gradInput", gradOutput, "gradOutput");
     }
 
     /**
@@ -64,19 +64,5 @@ public final class PoolingArguments {
                     + " (allocateWorkspace())");
         }
         workspace.requireOpen(what).requireDType(DType.S8, what).shape().requireEqual(expected, what);
-    }
-
-    private static Tensor checkF32(Tensor tensor, String what) {
-        if (tensor == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        return tensor.requireOpen(what).requireDType(DType.F32, what);
-    }
-
-    private static void requireDisjoint(Tensor written, String what, Tensor read, String readName) {
-        MemorySegment w = written.segment(what);
-        if (w.asOverlappingSlice(read.segment(readName)).isPresent()) {
-            throw new IllegalArgumentException(what + " must not share memory with " + readName);
-        }
     }
 }

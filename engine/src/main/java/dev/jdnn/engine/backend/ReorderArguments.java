@@ -1,6 +1,7 @@
 package dev.jdnn.engine.backend;
 
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 
 /** The argument checks every backend's reorder runs before touching memory. */
 public final class ReorderArguments {

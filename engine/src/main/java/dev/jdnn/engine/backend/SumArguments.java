@@ -2,6 +2,7 @@ package dev.jdnn.engine.backend;
 
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.util.List;
 
 /** The argument checks every backend's sum runs before touching memory. */

@@ -4,6 +4,7 @@ import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -33,7 +34,7 @@ public final class Activations {
         MemorySegment xs = checked(x, op + ": x");
         requireSameShape(y, op + ": y", x);
         MemorySegment ys = checked(y, op + ": y");
-        requireSameOrDisjoint(ys, op + ": y", xs, "x");
+        TensorChecks.requireSameOrDisjoint(ys, op + ": y", xs, "x");
         forEachChunk(x.elementCount(), (offset, count) -> KERNELS.forward(f, xs, ys, offset, count));
     }
 
@@ -49,7 +50,7 @@ public final class Activations {
         MemorySegment dys = checked(dy, op + ": dy");
         requireSameShape(dx, op + ": dx", dy);
         MemorySegment dxs = checked(dx, op + ": dx");
-        requireSameOrDisjoint(dxs, op + ": dx", dys, "dy");
+        TensorChecks.requireSameOrDisjoint(dxs, op + ": dx", dys, "dy");
         MemorySegment xs = null;
         MemorySegment ys = null;
         if (x == null && !f.gradientFromOutput()) {
@@ -63,12 +64,12 @@ public final class Activations {
         if (x != null) {
             requireSameShape(x, op + ": x", dy);
             xs = checked(x, op + ": x");
-            requireSameOrDisjoint(dxs, op + ": dx", xs, "x");
+            TensorChecks.requireSameOrDisjoint(dxs, op + ": dx", xs, "x");
         }
         if (y != null) {
             requireSameShape(y, op + ": y", dy);
             ys = checked(y, op + ": y");
-            requireSameOrDisjoint(dxs, op + ": dx", ys, "y");
+            TensorChecks.requireSameOrDisjoint(dxs, op + ": dx", ys, "y");
         }
         MemorySegment input = xs;
         MemorySegment output = ys;
@@ -85,8 +86,8 @@ public final class Activations {
         requireSameShape(out, "add: out", a);
         MemorySegment bs = checked(b, "add: b");
         MemorySegment outs = checked(out, "add: out");
-        requireSameOrDisjoint(outs, "add: out", as, "a");
-        requireSameOrDisjoint(outs, "add: out", bs, "b");
+        TensorChecks.requireSameOrDisjoint(outs, "add: out", as, "a");
+        TensorChecks.requireSameOrDisjoint(outs, "add: out", bs, "b");
         forEachChunk(a.elementCount(), (offset, count) -> KERNELS.add(as, bs, outs, offset, count));
     }
 
@@ -97,8 +98,8 @@ public final class Activations {
         requireSameShape(out, "multiply: out", a);
         MemorySegment bs = checked(b, "multiply: b");
         MemorySegment outs = checked(out, "multiply: out");
-        requireSameOrDisjoint(outs, "multiply: out", as, "a");
-        requireSameOrDisjoint(outs, "multiply: out", bs, "b");
+        TensorChecks.requireSameOrDisjoint(outs, "multiply: out", as, "a");
+        TensorChecks.requireSameOrDisjoint(outs, "multiply: out", bs, "b");
         forEachChunk(a.elementCount(), (offset, count) -> KERNELS.multiply(as, bs, outs, offset, count));
     }
 
@@ -117,7 +118,7 @@ public final class Activations {
         MemorySegment das = da == null ? null : checkedOutput(da, op + ": da", dy, as, bs, dys);
         MemorySegment dbs = db == null ? null : checkedOutput(db, op + ": db", dy, as, bs, dys);
         if (das != null && dbs != null) {
-            requireDisjoint(dbs, op + ": db", das, "da");
+            TensorChecks.requireDisjoint(dbs, op + ": db", das, "da");
         }
         forEachChunk(dy.elementCount(),
                 (offset, count) -> KERNELS.multiplyBackward(as, bs, dys, das, dbs, offset, count));
@@ -144,9 +145,9 @@ public final class Activations {
         MemorySegment scales = checked(scale, op + ": scale");
         MemorySegment shifts = checked(shift, op + ": shift");
         MemorySegment ys = checked(y, op + ": y");
-        requireSameOrDisjoint(ys, op + ": y", xs, "x");
-        requireDisjoint(ys, op + ": y", scales, "scale");
-        requireDisjoint(ys, op + ": y", shifts, "shift");
+        TensorChecks.requireSameOrDisjoint(ys, op + ": y", xs, "x");
+        TensorChecks.requireDisjoint(ys, op + ": y", scales, "scale");
+        TensorChecks.requireDisjoint(ys, op + ": y", shifts, "shift");
         long planeSize = x.rank() == 4 ? x.shape().elementCountFrom(2) : 1;
         long planes = (long) x.dim(0) * channels;
         long planesPerTask = Math.max(1, CHUNK_ELEMENTS / planeSize);
@@ -187,12 +188,12 @@ public final class Activations {
         MemorySegment dxs = checked(dx, op + ": dx");
         MemorySegment dscales = checked(dscale, op + ": dscale");
         MemorySegment dshifts = checked(dshift, op + ": dshift");
-        requireSameOrDisjoint(dxs, op + ": dx", xs, "x");
-        requireSameOrDisjoint(dxs, op + ": dx", dys, "dy");
-        requireDisjoint(dxs, op + ": dx", scales, "scale");
+        TensorChecks.requireSameOrDisjoint(dxs, op + ": dx", xs, "x");
+        TensorChecks.requireSameOrDisjoint(dxs, op + ": dx", dys, "dy");
+        TensorChecks.requireDisjoint(dxs, op + ": dx", scales, "scale");
         requireDisjointFromAll(dscales, op + ": dscale", xs, scales, dys, dxs);
         requireDisjointFromAll(dshifts, op + ": dshift", xs, scales, dys, dxs);
-        requireDisjoint(dshifts, op + ": dshift", dscales, "dscale");
+        TensorChecks.requireDisjoint(dshifts, op + ": dshift", dscales, "dscale");
         long planeSize = x.rank() == 4 ? x.shape().elementCountFrom(2) : 1;
         int channelsPerTask = (int) Math.max(1, CHUNK_ELEMENTS / (batch * planeSize));
         int tasks = (channels + channelsPerTask - 1) / channelsPerTask;
@@ -249,32 +250,17 @@ public final class Activations {
                                                MemorySegment b, MemorySegment dy) {
         requireSameShape(out, what, like);
         MemorySegment segment = checked(out, what);
-        requireSameOrDisjoint(segment, what, a, "a");
-        requireSameOrDisjoint(segment, what, b, "b");
-        requireSameOrDisjoint(segment, what, dy, "dy");
+        TensorChecks.requireSameOrDisjoint(segment, what, a, "a");
+        TensorChecks.requireSameOrDisjoint(segment, what, b, "b");
+        TensorChecks.requireSameOrDisjoint(segment, what, dy, "dy");
         return segment;
-    }
-
-    /** An output may be exactly an input's memory (in place) or apart from it, never partly over it. */
-    static void requireSameOrDisjoint(MemorySegment output, String what, MemorySegment input, String inputName) {
-        boolean same = output.address() == input.address() && output.byteSize() == input.byteSize();
-        if (!same && output.asOverlappingSlice(input).isPresent()) {
-            throw new IllegalArgumentException(
-                    what + " must be " + inputName + " itself or not overlap it, got a partial overlap");
-        }
     }
 
     private static void requireDisjointFromAll(MemorySegment sum, String what, MemorySegment x, MemorySegment scale,
                                                MemorySegment dy, MemorySegment dx) {
-        requireDisjoint(sum, what, x, "x");
-        requireDisjoint(sum, what, scale, "scale");
-        requireDisjoint(sum, what, dy, "dy");
-        requireDisjoint(sum, what, dx, "dx");
-    }
-
-    static void requireDisjoint(MemorySegment output, String what, MemorySegment input, String inputName) {
-        if (output.asOverlappingSlice(input).isPresent()) {
-            throw new IllegalArgumentException(what + " must not overlap " + inputName);
-        }
+        TensorChecks.requireDisjoint(sum, what, x, "x");
+        TensorChecks.requireDisjoint(sum, what, scale, "scale");
+        TensorChecks.requireDisjoint(sum, what, dy, "dy");
+        TensorChecks.requireDisjoint(sum, what, dx, "dx");
     }
 }

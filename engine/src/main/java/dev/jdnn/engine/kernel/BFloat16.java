@@ -2,6 +2,7 @@ package dev.jdnn.engine.kernel;
 
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -44,7 +45,7 @@ public final class BFloat16 {
         MemorySegment in = checked(input, "toBFloat16: input", DType.F32);
         MemorySegment out = checked(output, "toBFloat16: output", DType.BF16);
         output.shape().requireEqual(input.shape(), "toBFloat16: output");
-        Activations.requireDisjoint(out, "toBFloat16: output", in, "input");
+        TensorChecks.requireDisjoint(out, "toBFloat16: output", in, "input");
         Activations.forEachChunk(input.elementCount(), (offset, count) -> KERNELS.toBFloat16(in, out, offset, count));
     }
 
@@ -53,7 +54,7 @@ public final class BFloat16 {
         MemorySegment in = checked(input, "toFloat: input", DType.BF16);
         MemorySegment out = checked(output, "toFloat: output", DType.F32);
         output.shape().requireEqual(input.shape(), "toFloat: output");
-        Activations.requireDisjoint(out, "toFloat: output", in, "input");
+        TensorChecks.requireDisjoint(out, "toFloat: output", in, "input");
         Activations.forEachChunk(input.elementCount(), (offset, count) -> KERNELS.toFloat(in, out, offset, count));
     }
 

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -44,7 +45,7 @@ public final class BatchNorm {
         MemorySegment biases = channelVector(bias, op + ": bias", channels);
         Activations.requireSameShape(y, op + ": y", x);
         MemorySegment ys = Activations.checked(y, op + ": y");
-        Activations.requireSameOrDisjoint(ys, op + ": y", xs, "x");
+        TensorChecks.requireSameOrDisjoint(ys, op + ": y", xs, "x");
         long planeSize = x.shape().elementCountFrom(2);
         long planes = (long) x.dim(0) * channels;
         long planesPerTask = Math.max(1, Activations.CHUNK_ELEMENTS / planeSize);
@@ -74,7 +75,7 @@ public final class BatchNorm {
         MemorySegment ys = Activations.checked(y, op + ": y");
         MemorySegment means = channelVector(mean, op + ": mean", channels);
         MemorySegment variances = channelVector(variance, op + ": variance", channels);
-        Activations.requireDisjoint(ys, op + ": y", xs, "x");
+        TensorChecks.requireDisjoint(ys, op + ": y", xs, "x");
         int batch = x.dim(0);
         long planeSize = x.shape().elementCountFrom(2);
         int channelsPerTask = channelsPerTask(batch, planeSize);
@@ -110,8 +111,8 @@ public final class BatchNorm {
         MemorySegment dxs = Activations.checked(dx, op + ": dx");
         MemorySegment dweights = channelVector(dweight, op + ": dweight", channels);
         MemorySegment dbiases = channelVector(dbias, op + ": dbias", channels);
-        Activations.requireDisjoint(dxs, op + ": dx", xs, "x");
-        Activations.requireDisjoint(dxs, op + ": dx", dys, "dy");
+        TensorChecks.requireDisjoint(dxs, op + ": dx", xs, "x");
+        TensorChecks.requireDisjoint(dxs, op + ": dx", dys, "dy");
         int batch = x.dim(0);
         long planeSize = x.shape().elementCountFrom(2);
         int channelsPerTask = channelsPerTask(batch, planeSize);

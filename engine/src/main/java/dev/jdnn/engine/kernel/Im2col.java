@@ -4,6 +4,7 @@ import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -64,7 +65,7 @@ public final class Im2col {
         geometry.checkColumns(columns);
         MemorySegment image = input.segment("im2col: input");
         MemorySegment matrix = columns.segment("im2col: columns");
-        requireDisjoint(image, matrix, "im2col: columns", "input");
+        TensorChecks.requireDisjoint(matrix, "im2col: columns", image, "input");
 
         long inputOffset = geometry.firstPlane(n, group) * geometry.plane();
         int channelsPerTask = geometry.channelsPerTask();
@@ -117,7 +118,7 @@ public final class Im2col {
         }
         MemorySegment image = input.segment("im2col: input");
         MemorySegment matrix = columns.segment("im2col: columns");
-        requireDisjoint(image, matrix, "im2col: columns", "input");
+        TensorChecks.requireDisjoint(matrix, "im2col: columns", image, "input");
 
         long ld = expected.dim(1);
         int channelsPerTask = geometry.channelsPerTask();
@@ -157,7 +158,7 @@ public final class Im2col {
         geometry.checkColumns(columns);
         MemorySegment matrix = columns.segment("col2im: columns");
         MemorySegment image = gradInput.segment("col2im: gradInput");
-        requireDisjoint(image, matrix, "col2im: columns", "gradInput");
+        TensorChecks.requireDisjoint(matrix, "col2im: columns", image, "gradInput");
 
         long imageOffset = geometry.firstPlane(n, group) * geometry.plane();
         int channelsPerTask = geometry.channelsPerTask();
@@ -168,12 +169,6 @@ public final class Im2col {
             KERNELS.col2im(matrix, first * geometry.channelElements(), count, geometry.height(), geometry.width(),
                     window, geometry.outHeight(), geometry.outWidth(), image, imageOffset + first * geometry.plane());
         });
-    }
-
-    private static void requireDisjoint(MemorySegment image, MemorySegment matrix, String what, String other) {
-        if (image.asOverlappingSlice(matrix).isPresent()) {
-            throw new IllegalArgumentException(what + " must not share memory with " + other);
-        }
     }
 
     /** The checked sizes of one im2col / col2im call. */

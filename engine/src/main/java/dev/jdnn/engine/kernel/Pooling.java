@@ -4,6 +4,7 @@ import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -55,7 +56,7 @@ public final class Pooling {
         MemorySegment ys = openF32(y, op + ": output");
         Shape outputShape = outputShape(op, "input", x.shape(), window, true);
         y.shape().requireEqual(outputShape, op + ": output");
-        requireDisjoint(xs, ys, op + ": output", "the input");
+        TensorChecks.requireDisjoint(ys, op + ": output", xs, "the input");
         MemorySegment is = null;
         if (indices != null) {
             is = indices.segment(op + ": indices");
@@ -87,7 +88,7 @@ public final class Pooling {
         MemorySegment is = indices.segment(op + ": indices");
         dy.shape().requireRank(4, op + ": dy", "N, C, OH, OW").requireEqual(indices.shape(), op + ": dy");
         dx.shape().requireRank(4, op + ": dx", "N, C, H, W").requireEqual(indices.inputShape(), op + ": dx");
-        requireDisjoint(dys, dxs, op + ": dx", "dy");
+        TensorChecks.requireDisjoint(dxs, op + ": dx", dys, "dy");
         int inputPlane = dx.dim(2) * dx.dim(3); // fits: PoolingIndices checked it
         int outputPlane = Math.multiplyExact(dy.dim(2), dy.dim(3));
         forEachPlaneRange(planes(dx), (long) inputPlane + outputPlane, (first, planes) ->
@@ -106,7 +107,7 @@ public final class Pooling {
         MemorySegment ys = openF32(y, op + ": output");
         Shape outputShape = outputShape(op, "input", x.shape(), window, false);
         y.shape().requireEqual(outputShape, op + ": output");
-        requireDisjoint(xs, ys, op + ": output", "the input");
+        TensorChecks.requireDisjoint(ys, op + ": output", xs, "the input");
         int height = x.dim(2);
         int width = x.dim(3);
         int outputHeight = outputShape.dim(2);
@@ -129,7 +130,7 @@ public final class Pooling {
         MemorySegment dxs = openF32(dx, op + ": dx");
         Shape outputShape = outputShape(op, "dx", dx.shape(), window, false);
         dy.shape().requireEqual(outputShape, op + ": dy");
-        requireDisjoint(dys, dxs, op + ": dx", "dy");
+        TensorChecks.requireDisjoint(dxs, op + ": dx", dys, "dy");
         int height = dx.dim(2);
         int width = dx.dim(3);
         int outputHeight = outputShape.dim(2);
@@ -148,7 +149,7 @@ public final class Pooling {
         MemorySegment ys = openF32(y, op + ": output");
         x.shape().requireRank(4, op + ": input", "N, C, H, W");
         requirePooledShape(y.shape(), x.shape(), op + ": output");
-        requireDisjoint(xs, ys, op + ": output", "the input");
+        TensorChecks.requireDisjoint(ys, op + ": output", xs, "the input");
         int planeSize = planeSize(x.shape(), op + ": input");
         forEachPlaneRange(planes(x), planeSize + 1L, (first, planes) ->
                 KERNELS.globalAvgPool2dForward(xs, (long) first * planeSize, planes, planeSize, ys, first));
@@ -164,7 +165,7 @@ public final class Pooling {
         MemorySegment dxs = openF32(dx, op + ": dx");
         dx.shape().requireRank(4, op + ": dx", "N, C, H, W");
         requirePooledShape(dy.shape(), dx.shape(), op + ": dy");
-        requireDisjoint(dys, dxs, op + ": dx", "dy");
+        TensorChecks.requireDisjoint(dxs, op + ": dx", dys, "dy");
         int planeSize = planeSize(dx.shape(), op + ": dx");
         forEachPlaneRange(planes(dx), planeSize + 1L, (first, planes) ->
                 KERNELS.globalAvgPool2dBackward(dys, first, planes, planeSize, dxs, (long) first * planeSize));
@@ -211,12 +212,6 @@ public final class Pooling {
         if (!pooled.equals(expected4) && !pooled.equals(expected2)) {
             throw new IllegalArgumentException(
                     what + " must have shape " + expected4 + " or " + expected2 + ", got " + pooled);
-        }
-    }
-
-    private static void requireDisjoint(MemorySegment written, MemorySegment read, String what, String readName) {
-        if (written.asOverlappingSlice(read).isPresent()) {
-            throw new IllegalArgumentException(what + " must not share memory with " + readName);
         }
     }
 

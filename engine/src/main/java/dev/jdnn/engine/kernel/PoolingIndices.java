@@ -19,7 +19,7 @@ public final class PoolingIndices implements AutoCloseable {
 
     private static final long ALIGNMENT_BYTES = 64;
 
-    private final Arena arena;
+    private final Arena arena; // null for a view of the caller's memory
     private final MemorySegment segment; // (N, C, OH, OW) ints
     private final Shape shape;           // (N, C, OH, OW)
     private final Shape inputShape;      // (N, C, H, W)
@@ -37,6 +37,32 @@ public final class PoolingIndices implements AutoCloseable {
      * {@code (N, C, OH, OW)}; {@link Pooling#maxPool2dOutputShape} gives the output shape of a window.
      */
     public static PoolingIndices allocate(Shape inputShape, Shape outputShape) {
+        long byteSize = byteSize(inputShape, outputShape);
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment segment = arena.allocate(byteSize, ALIGNMENT_BYTES);
+            return new PoolingIndices(arena, segment, outputShape, inputShape);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Indices in memory the caller owns (a backend's workspace tensor: at least {@link #byteSize} bytes, 4-byte
+     * aligned); closing the view does not free it.
+     */
+    public static PoolingIndices view(MemorySegment memory, Shape inputShape, Shape outputShape) {
+        long byteSize = byteSize(inputShape, outputShape);
+        if (memory.byteSize() < byteSize || memory.address() % Integer.BYTES != 0) {
+            throw new IllegalArgumentException("PoolingIndices: memory for " + outputShape + " must hold " + byteSize
+                    + " bytes, 4-byte aligned, got " + memory.byteSize() + " bytes at " + memory.address());
+        }
+        return new PoolingIndices(null, memory.asSlice(0, byteSize), outputShape, inputShape);
+    }
+
+    /** Bytes of indices a max pooling from {@code inputShape} to {@code outputShape} needs (checking both shapes). */
+    public static long byteSize(Shape inputShape, Shape outputShape) {
         inputShape.requireRank(4, "PoolingIndices: input shape", "N, C, H, W");
         outputShape.requireRank(4, "PoolingIndices: output shape", "N, C, OH, OW");
         if (inputShape.dim(0) != outputShape.dim(0) || inputShape.dim(1) != outputShape.dim(1)) {
@@ -47,15 +73,7 @@ public final class PoolingIndices implements AutoCloseable {
             throw new IllegalArgumentException("PoolingIndices: an input plane of " + inputShape
                     + " has more elements than an int index can address");
         }
-        long byteSize = Math.multiplyExact(outputShape.elementCount(), (long) Integer.BYTES);
-        Arena arena = Arena.ofShared();
-        try {
-            MemorySegment segment = arena.allocate(byteSize, ALIGNMENT_BYTES);
-            return new PoolingIndices(arena, segment, outputShape, inputShape);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            arena.close();
-            throw e;
-        }
+        return Math.multiplyExact(outputShape.elementCount(), (long) Integer.BYTES);
     }
 
     /** The shape of the indices, that of the pooled output: {@code (N, C, OH, OW)}. */
@@ -93,7 +111,9 @@ public final class PoolingIndices implements AutoCloseable {
                 return;
             }
             closed = true;
-            arena.close();
+            if (arena != null) {
+                arena.close();
+            }
         }
     }
 

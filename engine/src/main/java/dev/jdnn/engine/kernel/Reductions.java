@@ -3,6 +3,7 @@ package dev.jdnn.engine.kernel;
 import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -36,7 +37,7 @@ public final class Reductions {
         sums.shape().requireEqual(Shape.of(channels), op + ": sums");
         MemorySegment xs = Activations.checked(x, op + ": x");
         MemorySegment ss = Activations.checked(sums, op + ": sums");
-        Activations.requireDisjoint(ss, op + ": sums", xs, "x");
+        TensorChecks.requireDisjoint(ss, op + ": sums", xs, "x");
         long planeSize = x.rank() == 4 ? x.shape().elementCountFrom(2) : 1;
         int channelsPerTask = Math.clamp(Activations.CHUNK_ELEMENTS / (batch * planeSize), 1, channels);
         int tasks = Math.ceilDiv(channels, channelsPerTask);

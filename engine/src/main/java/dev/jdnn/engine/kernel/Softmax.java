@@ -2,6 +2,7 @@ package dev.jdnn.engine.kernel;
 
 import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -54,7 +55,7 @@ public final class Softmax {
         Activations.requireSameShape(y, op + ": y", x);
         MemorySegment xs = Activations.checked(x, op + ": x");
         MemorySegment ys = Activations.checked(y, op + ": y");
-        Activations.requireSameOrDisjoint(ys, op + ": y", xs, "x");
+        TensorChecks.requireSameOrDisjoint(ys, op + ": y", xs, "x");
         split(x, (firstItem, itemCount, channels, spatial, spatialFrom, spatialCount) -> {
             if (log) {
                 KERNELS.logSoftmax(xs, ys, firstItem, itemCount, channels, spatial, spatialFrom, spatialCount);
@@ -71,8 +72,8 @@ public final class Softmax {
         MemorySegment ys = Activations.checked(y, op + ": y");
         MemorySegment dys = Activations.checked(dy, op + ": dy");
         MemorySegment dxs = Activations.checked(dx, op + ": dx");
-        Activations.requireSameOrDisjoint(dxs, op + ": dx", ys, "y");
-        Activations.requireSameOrDisjoint(dxs, op + ": dx", dys, "dy");
+        TensorChecks.requireSameOrDisjoint(dxs, op + ": dx", ys, "y");
+        TensorChecks.requireSameOrDisjoint(dxs, op + ": dx", dys, "dy");
         split(y, (firstItem, itemCount, channels, spatial, spatialFrom, spatialCount) -> {
             if (log) {
                 KERNELS.logSoftmaxBackward(ys, dys, dxs, firstItem, itemCount, channels, spatial, spatialFrom,

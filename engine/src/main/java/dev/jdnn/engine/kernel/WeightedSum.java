@@ -1,6 +1,7 @@
 package dev.jdnn.engine.kernel;
 
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +40,7 @@ public final class WeightedSum {
         Activations.requireSameShape(output, "weighted sum: output", inputs.get(0));
         MemorySegment out = Activations.checked(output, "weighted sum: output");
         for (int j = 0; j < n; j++) {
-            Activations.requireSameOrDisjoint(out, "weighted sum: output", segments[j], "input " + j);
+            TensorChecks.requireSameOrDisjoint(out, "weighted sum: output", segments[j], "input " + j);
         }
         float[] s = scales.clone();
         Activations.forEachChunk(output.elementCount(), (offset, count) -> KERNELS.sum(segments, s, out, offset, count));

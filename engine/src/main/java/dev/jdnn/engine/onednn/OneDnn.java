@@ -35,6 +35,7 @@ public final class OneDnn {
     }
 
     /** Version, build and dispatch ISA of the loaded oneDNN, or empty when it is not available. */
+    @SuppressWarnings("restricted") // native memory of known size: oneDNN's own strings and structs
     public static Optional<OneDnnInfo> info() {
         DnnlStatus status = status();
         if (!status.available()) {

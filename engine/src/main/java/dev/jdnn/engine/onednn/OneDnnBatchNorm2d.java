@@ -25,12 +25,11 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Everything native is made at construction and freed by {@link #close()}; a run binds the tensors and executes.
  */
-public final class OneDnnBatchNorm2d implements BatchNorm2d, AutoCloseable {
+public final class OneDnnBatchNorm2d extends OneDnnOperation implements BatchNorm2d {
 
     private static final String OP = "batchnorm2d: ";
 
     private final BatchNormSpec spec;
-    private final NativeResources resources = new NativeResources();
     private final String inferenceImplementation;
     private final String trainingImplementation;
     private final String backwardImplementation;
@@ -49,9 +48,9 @@ public final class OneDnnBatchNorm2d implements BatchNorm2d, AutoCloseable {
     private final ExecutionPlan inference;
     private final ExecutionPlan training;
     private final ExecutionPlan backward;
-    private volatile boolean closed;
 
     OneDnnBatchNorm2d(OneDnnEngine engine, BatchNormSpec spec) {
+        super(OP + "this oneDNN batch norm " + spec);
         this.spec = spec;
         try {
             Shape in = spec.input();
@@ -181,21 +180,5 @@ public final class OneDnnBatchNorm2d implements BatchNorm2d, AutoCloseable {
         diffScale.bind(gradWeight.segment(OP + "gradWeight"));
         diffShift.bind(gradBias.segment(OP + "gradBias"));
         backward.execute();
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException(OP + "this oneDNN batch norm " + spec + " was used after close()");
-        }
-    }
-
-    /** Frees the primitives and buffers; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

@@ -22,11 +22,10 @@ import java.util.List;
  * answers are the same bits. The reorders are created on the first backward call: an inference-only concat never
  * pays for them.
  */
-public final class OneDnnConcat implements Concat, AutoCloseable {
+public final class OneDnnConcat extends OneDnnOperation implements Concat {
 
     private final ConcatSpec spec;
     private final OneDnnEngine engine;
-    private final NativeResources resources = new NativeResources();
     private final String implementation;
     private final OneDnnMemory[] userInputs; // each plain, bound to the inputs per run
     private final OneDnnMemory userOutput;   // plain, bound to the output per run
@@ -35,9 +34,9 @@ public final class OneDnnConcat implements Concat, AutoCloseable {
     private OneDnnMemory[] userGradInputs;   // each plain
     private long[] viewByteOffsets;
     private ExecutionPlan backward;          // null until the first backward call
-    private volatile boolean closed;
 
     OneDnnConcat(OneDnnEngine engine, ConcatSpec spec) {
+        super("concat: this oneDNN concat " + spec);
         this.spec = spec;
         this.engine = engine;
         try {
@@ -45,14 +44,14 @@ public final class OneDnnConcat implements Concat, AutoCloseable {
             MemoryDesc[] sources = new MemoryDesc[count];
             userInputs = new OneDnnMemory[count];
             for (int i = 0; i < count; i++) {
-                sources[i] = MemoryDescs.plain(resources, spec.inputs().get(i), DType.F32);
+                sources[i] = MemoryDesc.plain(resources, spec.inputs().get(i), DType.F32);
                 userInputs[i] = OneDnnMemory.unbound(resources, engine, sources[i]);
             }
-            MemoryDesc destination = MemoryDescs.plain(resources, spec.outputShape(), DType.F32);
+            MemoryDesc destination = MemoryDesc.plain(resources, spec.outputShape(), DType.F32);
             userOutput = OneDnnMemory.unbound(resources, engine, destination);
             MemorySegment slot = resources.handleSlot();
             int status = dnnl_h.dnnl_concat_primitive_desc_create(slot, engine.engine(), destination.handle(), count,
-                    spec.axis(), MemoryDescs.handles(resources, sources),
+                    spec.axis(), MemoryDesc.handles(resources, sources),
                     PrimitiveAttributes.create(resources, PostOp.NONE).handle());
             PrimitiveDesc concat = PrimitiveDesc.own(resources, status, "dnnl_concat_primitive_desc_create", slot);
             implementation = concat.implementation();
@@ -82,9 +81,9 @@ public final class OneDnnConcat implements Concat, AutoCloseable {
         for (int i = 0; i < count; i++) {
             Shape input = spec.inputs().get(i);
             gradOutputViews[i] = OneDnnMemory.unbound(resources, engine,
-                    MemoryDescs.withStrides(resources, MemoryDescs.dims(input), DType.F32, outputStrides));
+                    MemoryDesc.withStrides(resources, MemoryDesc.dims(input), DType.F32, outputStrides));
             userGradInputs[i] = OneDnnMemory.unbound(resources, engine,
-                    MemoryDescs.plain(resources, input, DType.F32));
+                    MemoryDesc.plain(resources, input, DType.F32));
             viewByteOffsets[i] = spec.offsetOnAxis(i) * axisStrideBytes;
             plan.addReorder("split " + i, gradOutputViews[i], userGradInputs[i]);
         }
@@ -125,21 +124,5 @@ public final class OneDnnConcat implements Concat, AutoCloseable {
             userGradInputs[i].bind(gradInputs.get(i).segment("concat backward: gradInput " + i));
         }
         backward.execute();
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("concat: this oneDNN concat " + spec + " was used after close()");
-        }
-    }
-
-    /** Frees the primitives; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

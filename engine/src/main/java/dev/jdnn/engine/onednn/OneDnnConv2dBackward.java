@@ -5,12 +5,7 @@ import dev.jdnn.engine.backend.Conv2dBackward;
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.ConvBackwardArguments;
 import dev.jdnn.engine.backend.PostOp;
-import dev.jdnn.engine.kernel.Window2d;
-import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -23,10 +18,9 @@ import java.util.List;
  * where they are the same the primitive runs on the tensor's own memory. The bias gradient is always plain
  * ({@code a}). Everything native is made at construction and freed by {@link #close()}; a run allocates nothing.
  */
-public final class OneDnnConv2dBackward implements Conv2dBackward, AutoCloseable {
+public final class OneDnnConv2dBackward extends OneDnnOperation implements Conv2dBackward {
 
     private final Conv2dSpec spec;
-    private final NativeResources resources = new NativeResources();
     private final String dataImplementation;
     private final String weightsImplementation;
     private final OneDnnMemory userGradOutput; // (N, OC, OH, OW) nchw, bound per run (shared by both plans)
@@ -37,22 +31,17 @@ public final class OneDnnConv2dBackward implements Conv2dBackward, AutoCloseable
     private final OneDnnMemory userGradBias;   // (OC), null without bias
     private final ExecutionPlan dataPlan;
     private final ExecutionPlan weightsPlan;
-    private volatile boolean closed;
 
     OneDnnConv2dBackward(OneDnnEngine engine, Conv2dSpec spec) {
+        super("conv2d backward: this oneDNN convolution " + spec);
         ConvBackwardArguments.checkSpec(spec);
         this.spec = spec;
         try {
-            Shape in = spec.input();
-            Shape out = spec.outputShape();
-            int groups = spec.groups();
-            Window2d w = spec.window();
-            long[] sourceDims = {in.dim(0), in.dim(1), in.dim(2), in.dim(3)};
-            long[] outputDims = {out.dim(0), out.dim(1), out.dim(2), out.dim(3)};
-            long[] weightDims = groups == 1
-                    ? new long[] {spec.outChannels(), in.dim(1), w.kernelH(), w.kernelW()}
-                    : new long[] {groups, spec.outChannels() / groups, in.dim(1) / groups, w.kernelH(), w.kernelW()};
-            int weightTag = groups == 1 ? dnnl_h.dnnl_oihw() : dnnl_h.dnnl_goihw();
+            ConvolutionGeometry geometry = ConvolutionGeometry.of(resources.arena(), spec);
+            long[] sourceDims = geometry.sourceDims();
+            long[] outputDims = geometry.outputDims();
+            long[] weightDims = geometry.weightDims();
+            int weightTag = geometry.weightTag();
             int any = dnnl_h.dnnl_format_tag_any();
 
             MemoryDesc anySource = MemoryDesc.f32(resources, sourceDims, any);
@@ -61,10 +50,9 @@ public final class OneDnnConv2dBackward implements Conv2dBackward, AutoCloseable
             MemoryDesc bias = spec.bias()
                     ? MemoryDesc.f32(resources, new long[] {spec.outChannels()}, dnnl_h.dnnl_a()) : null;
             PrimitiveAttributes attributes = PrimitiveAttributes.create(resources, PostOp.NONE);
-            Geometry geometry = new Geometry(resources.arena(), w);
 
-            PrimitiveDesc hint = geometry.forwardTraining(resources, engine, anySource, anyWeights, bias, anyOutput,
-                    attributes);
+            PrimitiveDesc hint = geometry.forward(resources, engine, dnnl_h.dnnl_forward_training(), anySource,
+                    anyWeights, bias, anyOutput, attributes);
             PrimitiveDesc data = geometry.backwardData(resources, engine, anySource, anyWeights, anyOutput, hint,
                     attributes);
             PrimitiveDesc weights = geometry.backwardWeights(resources, engine, anySource, anyWeights, bias,
@@ -125,50 +113,6 @@ public final class OneDnnConv2dBackward implements Conv2dBackward, AutoCloseable
         }
     }
 
-    /** Strides, dilation and padding in oneDNN's conventions, and the three descriptors made with them. */
-    private record Geometry(MemorySegment strides, MemorySegment dilates, MemorySegment padding) {
-
-        Geometry(Arena arena, Window2d w) {
-            // As OneDnnConv2dForward: oneDNN counts dilation from 0 (no gaps), PyTorch from 1; symmetric padding.
-            this(arena.allocateFrom(ValueLayout.JAVA_LONG, w.strideH(), w.strideW()),
-                    arena.allocateFrom(ValueLayout.JAVA_LONG, w.dilationH() - 1L, w.dilationW() - 1L),
-                    arena.allocateFrom(ValueLayout.JAVA_LONG, w.padH(), w.padW()));
-        }
-
-        PrimitiveDesc forwardTraining(NativeResources resources, OneDnnEngine engine, MemoryDesc source,
-                                      MemoryDesc weights, MemoryDesc bias, MemoryDesc output,
-                                      PrimitiveAttributes attributes) {
-            MemorySegment slot = resources.handleSlot();
-            int status = dnnl_h.dnnl_convolution_forward_primitive_desc_create(slot, engine.engine(),
-                    dnnl_h.dnnl_forward_training(), dnnl_h.dnnl_convolution_direct(), source.handle(),
-                    weights.handle(), bias == null ? MemorySegment.NULL : bias.handle(), output.handle(), strides,
-                    dilates, padding, padding, attributes.handle());
-            return PrimitiveDesc.own(resources, status, "dnnl_convolution_forward_primitive_desc_create", slot);
-        }
-
-        PrimitiveDesc backwardData(NativeResources resources, OneDnnEngine engine, MemoryDesc gradSource,
-                                   MemoryDesc weights, MemoryDesc gradOutput, PrimitiveDesc hint,
-                                   PrimitiveAttributes attributes) {
-            MemorySegment slot = resources.handleSlot();
-            int status = dnnl_h.dnnl_convolution_backward_data_primitive_desc_create(slot, engine.engine(),
-                    dnnl_h.dnnl_convolution_direct(), gradSource.handle(), weights.handle(), gradOutput.handle(),
-                    strides, dilates, padding, padding, hint.handle(), attributes.handle());
-            return PrimitiveDesc.own(resources, status, "dnnl_convolution_backward_data_primitive_desc_create", slot);
-        }
-
-        PrimitiveDesc backwardWeights(NativeResources resources, OneDnnEngine engine, MemoryDesc source,
-                                      MemoryDesc gradWeights, MemoryDesc gradBias, MemoryDesc gradOutput,
-                                      PrimitiveDesc hint, PrimitiveAttributes attributes) {
-            MemorySegment slot = resources.handleSlot();
-            int status = dnnl_h.dnnl_convolution_backward_weights_primitive_desc_create(slot, engine.engine(),
-                    dnnl_h.dnnl_convolution_direct(), source.handle(), gradWeights.handle(),
-                    gradBias == null ? MemorySegment.NULL : gradBias.handle(), gradOutput.handle(), strides, dilates,
-                    padding, padding, hint.handle(), attributes.handle());
-            return PrimitiveDesc.own(resources, status, "dnnl_convolution_backward_weights_primitive_desc_create",
-                    slot);
-        }
-    }
-
     @Override
     public Conv2dSpec spec() {
         return spec;
@@ -215,22 +159,5 @@ public final class OneDnnConv2dBackward implements Conv2dBackward, AutoCloseable
             userGradBias.bind(gradBias.segment("conv2d backward weights: gradBias"));
         }
         weightsPlan.execute();
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("conv2d backward: this oneDNN convolution " + spec
-                    + " was used after close()");
-        }
-    }
-
-    /** Frees the primitives and buffers; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

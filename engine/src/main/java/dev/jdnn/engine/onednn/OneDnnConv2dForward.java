@@ -6,12 +6,9 @@ import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.ConvArguments;
 import dev.jdnn.engine.backend.PostOp;
 import dev.jdnn.engine.backend.PreparedConv2d;
-import dev.jdnn.engine.kernel.Window2d;
-import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,11 +28,10 @@ import java.util.List;
  * by the primitives as they run one after another) is made at construction and freed by {@link #close()}; a run
  * allocates nothing. Runs go through the backend's stream: one thread at a time per backend.
  */
-public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
+public final class OneDnnConv2dForward extends OneDnnOperation implements Conv2dForward {
 
     private final Conv2dSpec spec;
     private final OneDnnEngine engine;
-    private final NativeResources resources = new NativeResources();
     private final String implementation;
     private final OneDnnMemory userSource;  // (N, C, H, W) nchw, bound to the input per run
     private final OneDnnMemory userWeights; // (OC, C/groups, KH, KW) oihw, or goihw with groups
@@ -45,22 +41,17 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
     private final MemorySegment weightsBuffer; // weightsMemory's own buffer, null when it is userWeights
     private final ExecutionPlan weightsPlan;  // the weights reorder, empty when the layout is the plain one
     private final ExecutionPlan plan;         // source (and output-in) reorders, the convolution, the reorder out
-    private volatile boolean closed;
 
     OneDnnConv2dForward(OneDnnEngine engine, Conv2dSpec spec) {
+        super("conv2d: this oneDNN convolution " + spec);
         this.spec = spec;
         this.engine = engine;
         try {
-            Shape in = spec.input();
-            Shape out = spec.outputShape();
-            int groups = spec.groups();
-            Window2d w = spec.window();
-            long[] sourceDims = {in.dim(0), in.dim(1), in.dim(2), in.dim(3)};
-            long[] outputDims = {out.dim(0), out.dim(1), out.dim(2), out.dim(3)};
-            long[] weightDims = groups == 1
-                    ? new long[] {spec.outChannels(), in.dim(1), w.kernelH(), w.kernelW()}
-                    : new long[] {groups, spec.outChannels() / groups, in.dim(1) / groups, w.kernelH(), w.kernelW()};
-            int weightTag = groups == 1 ? dnnl_h.dnnl_oihw() : dnnl_h.dnnl_goihw();
+            ConvolutionGeometry geometry = ConvolutionGeometry.of(resources.arena(), spec);
+            long[] sourceDims = geometry.sourceDims();
+            long[] outputDims = geometry.outputDims();
+            long[] weightDims = geometry.weightDims();
+            int weightTag = geometry.weightTag();
             int any = dnnl_h.dnnl_format_tag_any();
 
             MemoryDesc plainSource = MemoryDesc.f32(resources, sourceDims, dnnl_h.dnnl_nchw());
@@ -69,9 +60,9 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
             MemoryDesc bias = spec.bias()
                     ? MemoryDesc.f32(resources, new long[] {spec.outChannels()}, dnnl_h.dnnl_a()) : null;
 
-            PrimitiveDesc convolution = createConvolution(
+            PrimitiveDesc convolution = geometry.forward(resources, engine, dnnl_h.dnnl_forward_inference(),
                     MemoryDesc.f32(resources, sourceDims, any), MemoryDesc.f32(resources, weightDims, any), bias,
-                    MemoryDesc.f32(resources, outputDims, any), w, PrimitiveAttributes.create(resources, spec.postOp()));
+                    MemoryDesc.f32(resources, outputDims, any), PrimitiveAttributes.create(resources, spec.postOp()));
             implementation = convolution.implementation();
             MemoryDesc source = convolution.query(dnnl_h.dnnl_query_src_md(), "source");
             MemoryDesc weights = convolution.query(dnnl_h.dnnl_query_weights_md(), "weights");
@@ -109,24 +100,6 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
             resources.close();
             throw e;
         }
-    }
-
-    private PrimitiveDesc createConvolution(MemoryDesc source, MemoryDesc weights, MemoryDesc bias, MemoryDesc output,
-                                            Window2d w, PrimitiveAttributes attributes) {
-        Arena arena = resources.arena();
-        MemorySegment strides = arena.allocateFrom(ValueLayout.JAVA_LONG, w.strideH(), w.strideW());
-        // oneDNN counts dilation from 0 (no gaps), PyTorch from 1.
-        MemorySegment dilates = arena.allocateFrom(ValueLayout.JAVA_LONG,
-                w.dilationH() - 1L, w.dilationW() - 1L);
-        // Symmetric padding: oneDNN checks (in + left + right - extent) / stride + 1 == out with floor division,
-        // as PyTorch's output size is defined.
-        MemorySegment padding = arena.allocateFrom(ValueLayout.JAVA_LONG, w.padH(), w.padW());
-        MemorySegment slot = resources.handleSlot();
-        int status = dnnl_h.dnnl_convolution_forward_primitive_desc_create(slot, engine.engine(),
-                dnnl_h.dnnl_forward_inference(), dnnl_h.dnnl_convolution_direct(), source.handle(), weights.handle(),
-                bias == null ? MemorySegment.NULL : bias.handle(), output.handle(), strides, dilates, padding, padding,
-                attributes.handle());
-        return PrimitiveDesc.own(resources, status, "dnnl_convolution_forward_primitive_desc_create", slot);
     }
 
     @Override
@@ -175,12 +148,6 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
     private void bindInputOutput(Tensor input, Tensor output) {
         userSource.bind(input.segment("conv2d: input"));
         userOutput.bind(output.segment("conv2d: output"));
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("conv2d: this oneDNN convolution " + spec + " was used after close()");
-        }
     }
 
     /**
@@ -246,15 +213,5 @@ public final class OneDnnConv2dForward implements Conv2dForward, AutoCloseable {
             preparedClosed = true;
             arena.close();
         }
-    }
-
-    /** Frees the primitives and buffers; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

@@ -39,12 +39,11 @@ import java.util.List;
  *
  * <p>Native objects are made at construction and freed by {@link #close()}; a run allocates nothing.
  */
-public final class OneDnnEltwise implements Eltwise, AutoCloseable {
+public final class OneDnnEltwise extends OneDnnOperation implements Eltwise {
 
     private static final float SIXTH = 1f / 6f;
 
     private final EltwiseSpec spec;
-    private final NativeResources resources = new NativeResources();
     private final String forwardImplementation;
     private final String backwardImplementation;
     private final OneDnnMemory source;         // (elementCount), the forward's input
@@ -54,9 +53,9 @@ public final class OneDnnEltwise implements Eltwise, AutoCloseable {
     private final OneDnnMemory diffSource;     // (elementCount), gradInput
     private final ExecutionPlan forwardPlan;
     private final ExecutionPlan backwardPlan;
-    private volatile boolean closed;
 
     OneDnnEltwise(OneDnnEngine engine, EltwiseSpec spec) {
+        super(spec.name() + ": this oneDNN eltwise " + spec);
         this.spec = spec;
         try {
             Activation f = spec.function();
@@ -152,22 +151,5 @@ public final class OneDnnEltwise implements Eltwise, AutoCloseable {
         diffDestination.bind(gradOutput.segment());
         diffSource.bind(gradInput.segment());
         backwardPlan.execute();
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException(spec.name() + ": this oneDNN eltwise " + spec
-                    + " was used after close()");
-        }
-    }
-
-    /** Frees the primitives; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

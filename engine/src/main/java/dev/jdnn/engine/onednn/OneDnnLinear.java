@@ -23,10 +23,9 @@ import java.util.List;
  * used only for inference also holds the backward ones; everything native is freed by {@link #close()}. A run
  * allocates nothing.
  */
-public final class OneDnnLinear implements Linear, AutoCloseable {
+public final class OneDnnLinear extends OneDnnOperation implements Linear {
 
     private final LinearSpec spec;
-    private final NativeResources resources = new NativeResources();
     private final List<String> implementations;
     private final OneDnnMemory userInput;      // (N, in) nc: forward and backward weights
     private final OneDnnMemory userWeight;     // (out, in) oi: forward and backward data
@@ -39,9 +38,9 @@ public final class OneDnnLinear implements Linear, AutoCloseable {
     private final ExecutionPlan forwardPlan;
     private final ExecutionPlan backwardDataPlan;
     private final ExecutionPlan backwardWeightsPlan;
-    private volatile boolean closed;
 
     OneDnnLinear(OneDnnEngine engine, LinearSpec spec) {
+        super("linear: this oneDNN inner product " + spec);
         this.spec = spec;
         try {
             long[] inputDims = {spec.batch(), spec.inFeatures()};
@@ -199,21 +198,5 @@ public final class OneDnnLinear implements Linear, AutoCloseable {
             userGradBias.bind(gradBias.segment());
         }
         backwardWeightsPlan.execute();
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("linear: this oneDNN inner product " + spec + " was used after close()");
-        }
-    }
-
-    /** Frees the primitives and buffers; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

@@ -19,10 +19,9 @@ import java.lang.foreign.MemorySegment;
  * channel more, behind): the constructor throws {@code dnnl_unimplemented} and the backend runs it on Java. So it does
  * for size 1, where oneDNN 3.11 aborts the process creating an AVX-512 backward kernel.
  */
-public final class OneDnnLrn implements Lrn, AutoCloseable {
+public final class OneDnnLrn extends OneDnnOperation implements Lrn {
 
     private final LrnSpec spec;
-    private final NativeResources resources = new NativeResources();
     private final String implementation;
     private final Shape workspaceShape;        // (bytes), null without a workspace
     private final OneDnnMemory userInput;      // (N, C, H, W) nchw
@@ -32,9 +31,9 @@ public final class OneDnnLrn implements Lrn, AutoCloseable {
     private final ExecutionPlan inference;
     private final ExecutionPlan training;
     private final ExecutionPlan backward;
-    private volatile boolean closed;
 
     OneDnnLrn(OneDnnEngine engine, LrnSpec spec) {
+        super("lrn: this oneDNN LRN " + spec);
         this.spec = spec;
         try {
             if (spec.size() % 2 == 0) {
@@ -152,21 +151,5 @@ public final class OneDnnLrn implements Lrn, AutoCloseable {
             userWorkspace.bind(workspace.segment("lrn backward: workspace"));
         }
         backward.execute();
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("lrn: this oneDNN LRN " + spec + " was used after close()");
-        }
-    }
-
-    /** Frees the primitives and buffers; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

@@ -25,10 +25,9 @@ import java.lang.foreign.ValueLayout;
  * padding (PyTorch's divisor stops at the padding, oneDNN's is always the kernel's area), and a dilated max window
  * holding no input element at all (PyTorch answers -infinity).
  */
-public final class OneDnnPool2d implements Pool2d, AutoCloseable {
+public final class OneDnnPool2d extends OneDnnOperation implements Pool2d {
 
     private final Pool2dSpec spec;
-    private final NativeResources resources = new NativeResources();
     private final String implementation;
     private final Shape workspaceShape;       // (bytes), null when oneDNN keeps no workspace
     private final OneDnnMemory userSource;    // (N, C, H, W) nchw: input / gradInput
@@ -37,9 +36,9 @@ public final class OneDnnPool2d implements Pool2d, AutoCloseable {
     private final ExecutionPlan inference;
     private final ExecutionPlan training;
     private final ExecutionPlan backward;
-    private volatile boolean closed;
 
     OneDnnPool2d(OneDnnEngine engine, Pool2dSpec spec) {
+        super("pool2d: this oneDNN pooling " + spec);
         this.spec = spec;
         try {
             requireOneDnnMatchesPyTorch(spec);
@@ -232,21 +231,5 @@ public final class OneDnnPool2d implements Pool2d, AutoCloseable {
             userWorkspace.bind(workspace.segment("pool2d backward: workspace"));
         }
         backward.execute();
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("pool2d: this oneDNN pooling " + spec + " was used after close()");
-        }
-    }
-
-    /** Frees the primitives and buffers; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

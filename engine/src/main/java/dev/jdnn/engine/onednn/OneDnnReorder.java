@@ -18,22 +18,21 @@ import dev.jdnn.engine.tensor.Tensor;
  * bf16. The Java path keeps both (subnormals round to nearest even; data movement keeps every bit). Everything else is
  * bit-identical on the two backends; {@code ReorderTest} accepts exactly these deviations and no others.
  */
-public final class OneDnnReorder implements Reorder, AutoCloseable {
+public final class OneDnnReorder extends OneDnnOperation implements Reorder {
 
     private final ReorderSpec spec;
-    private final NativeResources resources = new NativeResources();
     private final String implementation;
     private final OneDnnMemory userInput;
     private final OneDnnMemory userOutput;
     private final ExecutionPlan plan;
-    private volatile boolean closed;
 
     OneDnnReorder(OneDnnEngine engine, ReorderSpec spec) {
+        super("reorder: this oneDNN reorder " + spec);
         this.spec = spec;
         try {
-            long[] dims = MemoryDescs.dims(spec.shape());
-            MemoryDesc source = MemoryDescs.withTag(resources, dims, spec.sourceType(), tag(spec.sourceFormat()));
-            MemoryDesc destination = MemoryDescs.withTag(resources, dims, spec.destinationType(),
+            long[] dims = MemoryDesc.dims(spec.shape());
+            MemoryDesc source = MemoryDesc.withTag(resources, dims, spec.sourceType(), tag(spec.sourceFormat()));
+            MemoryDesc destination = MemoryDesc.withTag(resources, dims, spec.destinationType(),
                     tag(spec.destinationFormat()));
             userInput = OneDnnMemory.unbound(resources, engine, source);
             userOutput = OneDnnMemory.unbound(resources, engine, destination);
@@ -68,21 +67,9 @@ public final class OneDnnReorder implements Reorder, AutoCloseable {
     @Override
     public void run(Tensor input, Tensor output) {
         ReorderArguments.check(spec, input, output);
-        if (closed) {
-            throw new IllegalStateException("reorder: this oneDNN reorder " + spec + " was used after close()");
-        }
+        requireOpen();
         userInput.bind(input.segment("reorder: input"));
         userOutput.bind(output.segment("reorder: output"));
         plan.execute();
-    }
-
-    /** Frees the primitive; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

@@ -15,17 +15,16 @@ import java.util.List;
  * A oneDNN scaled sum for one {@link SumSpec}: {@code dnnl_sum} with the spec's scales, plain sources and a plain
  * destination, on the caller's tensors (zero-copy). In place on the first input is oneDNN's supported in-place mode.
  */
-public final class OneDnnSum implements Sum, AutoCloseable {
+public final class OneDnnSum extends OneDnnOperation implements Sum {
 
     private final SumSpec spec;
-    private final NativeResources resources = new NativeResources();
     private final String implementation;
     private final OneDnnMemory[] userInputs;
     private final OneDnnMemory userOutput;
     private final ExecutionPlan plan;
-    private volatile boolean closed;
 
     OneDnnSum(OneDnnEngine engine, SumSpec spec) {
+        super("sum: this oneDNN sum " + spec);
         this.spec = spec;
         try {
             int count = spec.inputCount();
@@ -33,16 +32,16 @@ public final class OneDnnSum implements Sum, AutoCloseable {
             userInputs = new OneDnnMemory[count];
             float[] scales = new float[count];
             for (int i = 0; i < count; i++) {
-                sources[i] = MemoryDescs.plain(resources, spec.shape(), DType.F32);
+                sources[i] = MemoryDesc.plain(resources, spec.shape(), DType.F32);
                 userInputs[i] = OneDnnMemory.unbound(resources, engine, sources[i]);
                 scales[i] = spec.scales().get(i);
             }
-            MemoryDesc destination = MemoryDescs.plain(resources, spec.shape(), DType.F32);
+            MemoryDesc destination = MemoryDesc.plain(resources, spec.shape(), DType.F32);
             userOutput = OneDnnMemory.unbound(resources, engine, destination);
             MemorySegment slot = resources.handleSlot();
             int status = dnnl_h.dnnl_sum_primitive_desc_create(slot, engine.engine(), destination.handle(), count,
                     resources.arena().allocateFrom(ValueLayout.JAVA_FLOAT, scales),
-                    MemoryDescs.handles(resources, sources),
+                    MemoryDesc.handles(resources, sources),
                     PrimitiveAttributes.create(resources, PostOp.NONE).handle());
             PrimitiveDesc sum = PrimitiveDesc.own(resources, status, "dnnl_sum_primitive_desc_create", slot);
             implementation = sum.implementation();
@@ -74,23 +73,11 @@ public final class OneDnnSum implements Sum, AutoCloseable {
     @Override
     public void run(List<Tensor> inputs, Tensor output) {
         SumArguments.check(spec, inputs, output);
-        if (closed) {
-            throw new IllegalStateException("sum: this oneDNN sum " + spec + " was used after close()");
-        }
+        requireOpen();
         for (int i = 0; i < userInputs.length; i++) {
             userInputs[i].bind(inputs.get(i).segment("sum: input " + i));
         }
         userOutput.bind(output.segment("sum: output"));
         plan.execute();
-    }
-
-    /** Frees the primitive; the backend does this when it closes. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        resources.close();
     }
 }

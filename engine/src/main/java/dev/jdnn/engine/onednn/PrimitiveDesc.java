@@ -39,6 +39,7 @@ record PrimitiveDesc(MemorySegment handle) {
     }
 
     /** The implementation's name, e.g. {@code brgconv:avx2} or {@code jit:avx512_core}; {@code ref:any} is slow. */
+    @SuppressWarnings("restricted") // native memory of known size: oneDNN's own strings and structs
     String implementation() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment result = arena.allocate(ValueLayout.ADDRESS);

@@ -1,19 +1,37 @@
-package dev.jdnn.engine.backend;
+package dev.jdnn.engine.tensor;
 
-import dev.jdnn.engine.tensor.DType;
-import dev.jdnn.engine.tensor.Shape;
-import dev.jdnn.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-/** The checks {@link ConcatArguments}, {@link SumArguments} and {@link ReorderArguments} share. */
-final class TensorChecks {
+/**
+ * The argument checks every operation and kernel entry shares, with one wording: {@code "<what> is null"}, the
+ * tensor's own closed/dtype/shape messages, {@code "<what> must not share memory with <other>"}.
+ */
+public final class TensorChecks {
 
     private TensorChecks() {
     }
 
+    /** An open f32 tensor: null, then closed, then dtype. */
+    public static Tensor f32(Tensor tensor, String what) {
+        if (tensor == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        return tensor.requireOpen(what).requireDType(DType.F32, what);
+    }
+
+    /** The memory of an open f32 tensor (checked as {@link #f32(Tensor, String)}). */
+    public static MemorySegment f32Memory(Tensor tensor, String what) {
+        return f32(tensor, what).segment(what);
+    }
+
+    /** An open f32 tensor of {@code shape}: null, then closed, then dtype, then shape. */
+    public static Tensor f32(Tensor tensor, Shape shape, String what) {
+        return check(tensor, what, DType.F32, shape);
+    }
+
     /** An open tensor of {@code type} and {@code shape}: null, then closed, then type, then shape. */
-    static Tensor check(Tensor tensor, String what, DType type, Shape shape) {
+    public static Tensor check(Tensor tensor, String what, DType type, Shape shape) {
         if (tensor == null) {
             throw new IllegalArgumentException(what + " is null");
         }
@@ -22,7 +40,7 @@ final class TensorChecks {
     }
 
     /** The list itself and its size. */
-    static void checkList(List<Tensor> tensors, String what, int expected) {
+    public static void checkList(List<Tensor> tensors, String what, int expected) {
         if (tensors == null) {
             throw new IllegalArgumentException(what + " is null");
         }
@@ -31,19 +49,34 @@ final class TensorChecks {
         }
     }
 
-    /** Fails unless {@code a} and {@code b} share no byte (both are open: checked before). */
-    static void requireDisjoint(Tensor a, String what, Tensor b, String other) {
-        MemorySegment as = a.segment(what);
-        MemorySegment bs = b.segment(other);
-        if (as.asOverlappingSlice(bs).isPresent()) {
-            throw new IllegalArgumentException(what + " must not overlap " + other);
+    /** Fails if the memory an operation writes ({@code written}) shares a byte with memory it reads. */
+    public static void requireDisjoint(MemorySegment written, String what, MemorySegment read, String readName) {
+        if (written.asOverlappingSlice(read).isPresent()) {
+            throw new IllegalArgumentException(what + " must not share memory with " + readName);
         }
     }
 
-    /** Whether both are views of exactly the same bytes. */
-    static boolean sameMemory(Tensor a, Tensor b) {
-        MemorySegment as = a.segment();
-        MemorySegment bs = b.segment();
-        return as.address() == bs.address() && as.byteSize() == bs.byteSize();
+    /** {@link #requireDisjoint(MemorySegment, String, MemorySegment, String)} of two open tensors. */
+    public static void requireDisjoint(Tensor written, String what, Tensor read, String readName) {
+        requireDisjoint(written.segment(what), what, read.segment(readName), readName);
+    }
+
+    /** An output may be exactly an input's memory (in place) or apart from it, never partly over it. */
+    public static void requireSameOrDisjoint(MemorySegment written, String what, MemorySegment read,
+                                             String readName) {
+        if (!sameMemory(written, read) && written.asOverlappingSlice(read).isPresent()) {
+            throw new IllegalArgumentException(what + " must be " + readName + " itself or not share memory with it,"
+                    + " got a partial overlap");
+        }
+    }
+
+    /** Whether both are exactly the same bytes. */
+    public static boolean sameMemory(MemorySegment a, MemorySegment b) {
+        return a.address() == b.address() && a.byteSize() == b.byteSize();
+    }
+
+    /** Whether both tensors are views of exactly the same bytes (both open). */
+    public static boolean sameMemory(Tensor a, Tensor b) {
+        return sameMemory(a.segment(), b.segment());
     }
 }

@@ -213,13 +213,13 @@ class ConcatTest {
             assertSameFailure(IllegalStateException.class, () -> java.forward(List.of(a, closed), y),
                     () -> onednn.forward(List.of(a, closed), y), "concat: input 1 is a closed tensor");
             assertSameFailure(IllegalArgumentException.class, () -> java.forward(List.of(overlapping, b), y),
-                    () -> onednn.forward(List.of(overlapping, b), y), "concat: output must not overlap concat: input 0");
+                    () -> onednn.forward(List.of(overlapping, b), y), "concat: output must not share memory with concat: input 0");
             assertSameFailure(IllegalArgumentException.class, () -> java.backward(y, List.of(a, a)),
                     () -> onednn.backward(y, List.of(a, a)),
                     "concat backward: gradInput 1 must have shape (2, 7, 4, 5), got (2, 3, 4, 5)");
             assertSameFailure(IllegalArgumentException.class, () -> java.backward(y, List.of(overlapping, b)),
                     () -> onednn.backward(y, List.of(overlapping, b)),
-                    "concat backward: gradInput 0 must not overlap concat backward: gradOutput");
+                    "concat backward: gradInput 0 must not share memory with concat backward: gradOutput");
             assertSameFailure(IllegalArgumentException.class, () -> java.backward(null, List.of(a, b)),
                     () -> onednn.backward(null, List.of(a, b)), "concat backward: gradOutput is null");
             assertSameFailure(IllegalStateException.class, () -> java.backward(yView, List.of(a, closed)),

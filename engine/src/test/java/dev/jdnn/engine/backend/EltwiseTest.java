@@ -15,6 +15,7 @@ import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.testing.RandomData;
 import dev.jdnn.engine.testing.ReferenceActivations;
+import dev.jdnn.engine.testing.TestBackends;
 import dev.jdnn.engine.testing.Tolerance;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,17 +65,12 @@ class EltwiseTest {
 
     @BeforeAll
     static void openOneDnn() {
-        if (OneDnn.isAvailable()) {
-            onednn = new OneDnnBackend();
-        }
+        onednn = TestBackends.oneDnnIfAvailable();
     }
 
     @AfterAll
     static void closeBackends() {
-        JAVA.close();
-        if (onednn != null) {
-            onednn.close();
-        }
+        TestBackends.closeAll(JAVA, onednn);
     }
 
     static Backend backend(String name) {
@@ -398,11 +394,11 @@ class EltwiseTest {
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.backward(x, x, dy, dx),
                     () -> java.backward(x, x, dy, dx), "the forward ran in place");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.backward(x, y, dy, x),
-                    () -> java.backward(x, y, dy, x), "gradInput must not overlap input");
+                    () -> java.backward(x, y, dy, x), "gradInput must not share memory with input");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.backward(x, y, wrong, dx),
                     () -> java.backward(x, y, wrong, dx), "gradOutput must have shape");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.forward(rows01, rows12),
-                    () -> java.forward(rows01, rows12), "output must be input itself or not overlap it");
+                    () -> java.forward(rows01, rows12), "output must be input itself or not share memory with it");
         }
     }
 

@@ -90,14 +90,14 @@ class JavaBatchNorm2dTest {
             Tensor shifted = memory.sliceBatch(1, 2).reshape(1, 2, 2, 2); // elements 4..11
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> op.forwardInference(x, stats, stats, stats, stats, shifted));
-            assertEquals("batchnorm2d: output must be the input itself (in place) or not overlap it, got a partial"
-                    + " overlap", e.getMessage());
+            assertEquals("batchnorm2d: output must be input itself or not share memory with it, got a partial overlap",
+                    e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
                     () -> op.forwardTraining(x, stats, stats, shifted, stats, stats));
-            assertEquals("batchnorm2d: output must not overlap input", e.getMessage());
+            assertEquals("batchnorm2d: output must not share memory with input", e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
                     () -> op.forwardTraining(x, stats, stats, x, stats, stats));
-            assertEquals("batchnorm2d: output must not overlap input", e.getMessage());
+            assertEquals("batchnorm2d: output must not share memory with input", e.getMessage());
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.jdnn.engine.onednn.OneDnnLinear;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.testing.RandomData;
 import dev.jdnn.engine.testing.ReferenceLinear;
+import dev.jdnn.engine.testing.TestBackends;
 import dev.jdnn.engine.testing.Tolerance;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,17 +43,12 @@ class LinearTest {
 
     @BeforeAll
     static void openOneDnn() {
-        if (OneDnn.isAvailable()) {
-            onednn = new OneDnnBackend();
-        }
+        onednn = TestBackends.oneDnnIfAvailable();
     }
 
     @AfterAll
     static void closeBackends() {
-        JAVA.close();
-        if (onednn != null) {
-            onednn.close();
-        }
+        TestBackends.closeAll(JAVA, onednn);
     }
 
     private static Backend backend(String name) {
@@ -264,9 +260,9 @@ class LinearTest {
                 assertSameFailure(IllegalArgumentException.class,
                         () -> dnnlSquare.backwardWeights(x, dy3, dw3, firstRow),
                         () -> javaSquare.backwardWeights(x, dy3, dw3, firstRow),
-                        "linear backward weights: gradBias must not overlap gradWeight");
+                        "linear backward weights: gradBias must not share memory with gradWeight");
                 assertSameFailure(IllegalArgumentException.class, () -> onednn.linear(square).forward(x, dw3, null, x),
-                        () -> JAVA.linear(square).forward(x, dw3, null, x), "linear: output must not overlap input");
+                        () -> JAVA.linear(square).forward(x, dw3, null, x), "linear: output must not share memory with input");
             }
         }
     }

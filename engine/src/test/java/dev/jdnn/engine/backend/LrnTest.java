@@ -14,6 +14,8 @@ import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.testing.RandomData;
 import dev.jdnn.engine.testing.ReferenceLrn;
+import dev.jdnn.engine.testing.TestBackends;
+import dev.jdnn.engine.testing.TestTensors;
 import dev.jdnn.engine.testing.Tolerance;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,17 +48,12 @@ class LrnTest {
 
     @BeforeAll
     static void openBackend() {
-        if (OneDnn.isAvailable()) {
-            onednn = new OneDnnBackend();
-        }
+        onednn = TestBackends.oneDnnIfAvailable();
     }
 
     @AfterAll
     static void closeBackends() {
-        JAVA.close();
-        if (onednn != null) {
-            onednn.close();
-        }
+        TestBackends.closeAll(JAVA, onednn);
     }
 
     record Case(int batch, int channels, int height, int width, int size, float alpha, float beta, float k) {
@@ -232,9 +229,8 @@ class LrnTest {
         try (Tensor x = Tensor.allocate(2, 7, 5, 5);
              Tensor y = Tensor.allocate(2, 7, 5, 5);
              Tensor g = Tensor.allocate(2, 7, 5, 5);
-             Tensor wrong = Tensor.allocate(2, 7, 5, 4);
-             Tensor closed = Tensor.allocate(2, 7, 5, 5)) {
-            closed.close();
+             Tensor wrong = Tensor.allocate(2, 7, 5, 4)) {
+            Tensor closed = TestTensors.closed(2, 7, 5, 5);
             assertSameFailure(IllegalArgumentException.class, () -> d.forward(wrong, y), () -> j.forward(wrong, y),
                     "lrn: input must have shape (2, 7, 5, 5)");
             assertSameFailure(IllegalArgumentException.class, () -> d.forward(x, wrong), () -> j.forward(x, wrong),

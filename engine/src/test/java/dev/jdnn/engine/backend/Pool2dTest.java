@@ -16,6 +16,8 @@ import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.testing.RandomData;
 import dev.jdnn.engine.testing.ReferencePooling;
+import dev.jdnn.engine.testing.TestBackends;
+import dev.jdnn.engine.testing.TestTensors;
 import dev.jdnn.engine.testing.Tolerance;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,17 +47,12 @@ class Pool2dTest {
 
     @BeforeAll
     static void openBackend() {
-        if (OneDnn.isAvailable()) {
-            onednn = new OneDnnBackend();
-        }
+        onednn = TestBackends.oneDnnIfAvailable();
     }
 
     @AfterAll
     static void closeBackends() {
-        JAVA.close();
-        if (onednn != null) {
-            onednn.close();
-        }
+        TestBackends.closeAll(JAVA, onednn);
     }
 
     private static Backend onednn() {
@@ -365,9 +362,8 @@ class Pool2dTest {
              Tensor wrongInput = Tensor.allocate(2, 3, 9, 8);
              Tensor wrongOutput = Tensor.allocate(2, 3, 4, 4);
              Tensor s8 = Tensor.allocate(Shape.of(2, 3, 9, 9), DType.S8);
-             Tensor anyWorkspace = Tensor.allocate(Shape.of(8), DType.S8);
-             Tensor closed = Tensor.allocate(2, 3, 9, 9)) {
-            closed.close();
+             Tensor anyWorkspace = Tensor.allocate(Shape.of(8), DType.S8)) {
+            Tensor closed = TestTensors.closed(2, 3, 9, 9);
             assertSameFailure(IllegalArgumentException.class, () -> d.forward(wrongInput, y),
                     () -> j.forward(wrongInput, y), "pool2d: input must have shape (2, 3, 9, 9)");
             assertSameFailure(IllegalArgumentException.class, () -> d.forward(x, wrongOutput),

@@ -269,7 +269,7 @@ class ReorderTest {
             Tensor rows = big.reshape(4, 60);
             assertSameFailure(IllegalArgumentException.class, BACKENDS.get("java").reorder(f32),
                     BACKENDS.get("onednn").reorder(f32), rows.sliceBatch(0, 1).reshape(1, 3, 4, 5),
-                    rows.sliceBatch(0, 1).reshape(1, 4, 5, 3), "reorder: output must not overlap reorder: input");
+                    rows.sliceBatch(0, 1).reshape(1, 4, 5, 3), "reorder: output must not share memory with reorder: input");
         }
     }
 

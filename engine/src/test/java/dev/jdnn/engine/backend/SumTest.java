@@ -184,11 +184,11 @@ class SumTest {
                     () -> onednn.run(List.of(a, closed, c), y), "sum: input 1 is a closed tensor");
             assertSameFailure(IllegalArgumentException.class, () -> java.run(List.of(a, b, a), a),
                     () -> onednn.run(List.of(a, b, a), a),
-                    "sum: output (in place on input 0) must not overlap sum: input 2");
+                    "sum: output (in place on input 0) must not share memory with sum: input 2");
             assertSameFailure(IllegalArgumentException.class, () -> java.run(List.of(a, b, c), b),
-                    () -> onednn.run(List.of(a, b, c), b), "sum: output must not overlap sum: input 1");
+                    () -> onednn.run(List.of(a, b, c), b), "sum: output must not share memory with sum: input 1");
             assertSameFailure(IllegalArgumentException.class, () -> java.run(List.of(first, b, c), shifted),
-                    () -> onednn.run(List.of(first, b, c), shifted), "sum: output must not overlap sum: input 0");
+                    () -> onednn.run(List.of(first, b, c), shifted), "sum: output must not share memory with sum: input 0");
         }
     }
 

@@ -599,7 +599,7 @@ class ActivationsTest {
                     () -> Activations.forward(Activation.TANH, x, bf16));
             Tensor first = base.sliceBatch(0, 2);
             Tensor second = base.sliceBatch(1, 2);
-            assertMessage(IllegalArgumentException.class, "ReLU: y must be x itself or not overlap it",
+            assertMessage(IllegalArgumentException.class, "ReLU: y must be x itself or not share memory with it",
                     () -> Activations.forward(Activation.RELU, first, second));
             // The same memory through another view is in place, and allowed.
             Activations.forward(Activation.RELU, first, base.sliceBatch(0, 2));

@@ -355,7 +355,7 @@ class SoftmaxTest {
                     () -> Softmax.softmax(closed, x));
             assertMessage(IllegalStateException.class, "logSoftmax backward: dx is a closed tensor",
                     () -> Softmax.logSoftmaxBackward(x, dx, closed));
-            assertMessage(IllegalArgumentException.class, "softmax backward: dx must be dy itself or not overlap it",
+            assertMessage(IllegalArgumentException.class, "softmax backward: dx must be dy itself or not share memory with it",
                     () -> Softmax.softmaxBackward(x, base.sliceBatch(0, 2), base.sliceBatch(1, 2)));
         }
     }

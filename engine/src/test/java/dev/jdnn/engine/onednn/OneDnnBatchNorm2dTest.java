@@ -13,6 +13,8 @@ import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.testing.BatchNormCase;
 import dev.jdnn.engine.testing.ReferenceBatchNorm;
+import dev.jdnn.engine.testing.TestBackends;
+import dev.jdnn.engine.testing.TestTensors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,17 +37,12 @@ class OneDnnBatchNorm2dTest {
 
     @BeforeAll
     static void openBackend() {
-        if (OneDnn.isAvailable()) {
-            onednn = new OneDnnBackend();
-        }
+        onednn = TestBackends.oneDnnIfAvailable();
     }
 
     @AfterAll
     static void closeBackends() {
-        if (onednn != null) {
-            onednn.close();
-        }
-        JAVA.close();
+        TestBackends.closeAll(JAVA, onednn);
     }
 
     @BeforeEach
@@ -136,9 +133,8 @@ class OneDnnBatchNorm2dTest {
              Tensor dw = Tensor.allocate(3);
              Tensor db = Tensor.allocate(3);
              Tensor wrongInput = Tensor.allocate(2, 3, 4, 5);
-             Tensor wrongChannels = Tensor.allocate(4);
-             Tensor closed = Tensor.allocate(2, 3, 5, 4)) {
-            closed.close();
+             Tensor wrongChannels = Tensor.allocate(4)) {
+            Tensor closed = TestTensors.closed(2, 3, 5, 4);
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.forwardInference(wrongInput, m, v, w, b, y),
                     () -> java.forwardInference(wrongInput, m, v, w, b, y), "input must have shape (2, 3, 5, 4)");
             assertSameFailure(IllegalArgumentException.class,
@@ -153,14 +149,14 @@ class OneDnnBatchNorm2dTest {
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.forwardTraining(x, w, b, y, m, wrongChannels),
                     () -> java.forwardTraining(x, w, b, y, m, wrongChannels), "saveVar must have shape (3)");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.forwardTraining(x, w, b, y, m, m),
-                    () -> java.forwardTraining(x, w, b, y, m, m), "saveMean must not overlap saveVar");
+                    () -> java.forwardTraining(x, w, b, y, m, m), "saveMean must not share memory with saveVar");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.forwardTraining(x, w, b, y, w, v),
-                    () -> java.forwardTraining(x, w, b, y, w, v), "saveMean must not overlap weight");
+                    () -> java.forwardTraining(x, w, b, y, w, v), "saveMean must not share memory with weight");
             assertSameFailure(IllegalArgumentException.class,
                     () -> dnnl.backward(x, wrongInput, m, v, w, y, dw, db),
                     () -> java.backward(x, wrongInput, m, v, w, y, dw, db), "gradOutput must have shape");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.backward(x, dy, m, v, w, dy, dw, db),
-                    () -> java.backward(x, dy, m, v, w, dy, dw, db), "gradInput must not overlap gradOutput");
+                    () -> java.backward(x, dy, m, v, w, dy, dw, db), "gradInput must not share memory with gradOutput");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.backward(x, dy, m, v, w, y, dw, null),
                     () -> java.backward(x, dy, m, v, w, y, dw, null), "gradBias is null");
             assertSameFailure(IllegalStateException.class, () -> dnnl.backward(x, dy, m, v, closed, y, dw, db),

@@ -14,6 +14,8 @@ import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.testing.ConvBackwardCase;
 import dev.jdnn.engine.testing.ConvBackwardProperties;
+import dev.jdnn.engine.testing.TestBackends;
+import dev.jdnn.engine.testing.TestTensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,17 +41,12 @@ class OneDnnConv2dBackwardTest {
 
     @BeforeAll
     static void openBackend() {
-        if (OneDnn.isAvailable()) {
-            onednn = new OneDnnBackend();
-        }
+        onednn = TestBackends.oneDnnIfAvailable();
     }
 
     @AfterAll
     static void closeBackend() {
-        if (onednn != null) {
-            onednn.close();
-        }
-        JAVA.close();
+        TestBackends.closeAll(JAVA, onednn);
     }
 
     @BeforeEach
@@ -158,7 +155,7 @@ class OneDnnConv2dBackwardTest {
              Tensor wrongWeight = Tensor.allocate(8, 3, 5, 5);
              Tensor wrongGradOutput = Tensor.allocate(2, 8, 7, 7);
              Tensor wrongBias = Tensor.allocate(7)) {
-            Tensor closed = closedTensor(2, 8, 9, 9);
+            Tensor closed = TestTensors.closed(2, 8, 9, 9);
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.backwardData(wrongGradOutput, w, dx),
                     () -> java.backwardData(wrongGradOutput, w, dx), "gradOutput");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.backwardData(dy, wrongWeight, dx),
@@ -191,11 +188,6 @@ class OneDnnConv2dBackwardTest {
     }
 
     /** A tensor that has been closed. */
-    private static Tensor closedTensor(int... dims) {
-        try (Tensor tensor = Tensor.allocate(dims)) {
-            return tensor;
-        }
-    }
 
     private static <T extends Throwable> void assertSameFailure(Class<T> type, Executable onednnCall,
                                                                 Executable javaCall, String mentions) {

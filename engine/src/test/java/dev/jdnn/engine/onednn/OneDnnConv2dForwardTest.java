@@ -21,6 +21,8 @@ import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.testing.ConvCase;
 import dev.jdnn.engine.testing.RandomData;
 import dev.jdnn.engine.testing.ReferenceConv2d;
+import dev.jdnn.engine.testing.TestBackends;
+import dev.jdnn.engine.testing.TestTensors;
 import dev.jdnn.engine.testing.Tolerance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,16 +51,12 @@ class OneDnnConv2dForwardTest {
 
     @BeforeAll
     static void openBackend() {
-        if (OneDnn.isAvailable()) {
-            onednn = new OneDnnBackend();
-        }
+        onednn = TestBackends.oneDnnIfAvailable();
     }
 
     @AfterAll
     static void closeBackend() {
-        if (onednn != null) {
-            onednn.close();
-        }
+        TestBackends.closeAll(onednn);
     }
 
     @BeforeEach
@@ -260,9 +258,8 @@ class OneDnnConv2dForwardTest {
              Tensor wrongInput = Tensor.allocate(2, 3, 9, 8);
              Tensor wrongWeight = Tensor.allocate(8, 3, 5, 5);
              Tensor wrongBias = Tensor.allocate(7);
-             Tensor wrongOutput = Tensor.allocate(2, 8, 7, 7);
-             Tensor closed = Tensor.allocate(2, 3, 9, 9)) {
-            closed.close();
+             Tensor wrongOutput = Tensor.allocate(2, 8, 7, 7)) {
+            Tensor closed = TestTensors.closed(2, 3, 9, 9);
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.run(wrongInput, w, b, y),
                     () -> java.run(wrongInput, w, b, y), "input");
             assertSameFailure(IllegalArgumentException.class, () -> dnnl.run(x, wrongWeight, b, y),

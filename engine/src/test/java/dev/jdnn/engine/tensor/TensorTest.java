@@ -52,6 +52,7 @@ class TensorTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes the original inside the block on purpose
     void copyOwnsItsOwnMemory() {
         float[] values = RandomData.uniform(7, 2 * 3 * 5);
         try (Tensor tensor = Tensor.of(values, 2, 3, 5); Tensor view = tensor.reshape(6, 5); Tensor copy = view.copy()) {

@@ -43,6 +43,20 @@ public final class TestBackends implements AutoCloseable {
         assumeTrue(OneDnn.isAvailable(), () -> "oneDNN is not available: " + OneDnn.status().reason());
     }
 
+    /** A new oneDNN backend, or {@code null} when oneDNN cannot load (tests then skip with {@link #requireOneDnn}). */
+    public static OneDnnBackend oneDnnIfAvailable() {
+        return OneDnn.isAvailable() ? new OneDnnBackend() : null;
+    }
+
+    /** Closes every backend given that is not {@code null}. */
+    public static void closeAll(Backend... backends) {
+        for (Backend backend : backends) {
+            if (backend != null) {
+                backend.close();
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         open.values().forEach(Backend::close);
