@@ -11,6 +11,7 @@ import dev.jdnn.bench.conv.ConvMeasurement;
 import dev.jdnn.bench.conv.ConvTotal;
 import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.Backends;
+import dev.jdnn.engine.onednn.OneDnn;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,25 +27,25 @@ import picocli.CommandLine.Spec;
 /** {@code jdnn bench conv}: forward convolution speed on the layers of ResNet-50 and VGG-16. */
 @Command(name = "conv",
         mixinStandardHelpOptions = true,
-        description = {
-            "Measure forward convolution (f32, NCHW tensors, bias and the post-op an inference compiler fuses) on the",
-            "distinct convolutions of ResNet-50 and VGG-16 at 224×224, on the Java path (im2col + jdnn's SGEMM),",
-            "oneDNN's primitive, or both in alternation (oneDNN, Java, oneDNN, ...) with Java's speed relative to",
-            "oneDNN's. Each layer warms up, is checked against the formula in double, then is timed run by run; the",
-            "report gives the median (p50) and p99 latency, the GFLOP/s they correspond to (2·MACs per run), and the",
-            "model's total (each layer counted as often as the model runs it)."},
+        description = "Measure forward convolution (f32, NCHW tensors, bias and the post-op an inference compiler "
+                + "fuses) on the distinct convolutions of ResNet-50 and VGG-16 at 224×224, on the Java path (im2col + "
+                + "jdnn's SGEMM), oneDNN's primitive, or both in alternation (oneDNN, Java, oneDNN, ...) with Java's "
+                + "speed relative to oneDNN's. Each layer warms up, is checked against the formula in double, then is "
+                + "timed run by run; the report gives the median (p50) and p99 latency, the GFLOP/s they correspond "
+                + "to (2·MACs per run), and the model's total (each layer counted as often as the model runs it).",
         sortOptions = false)
 final class BenchConvCommand implements Callable<Integer> {
 
     /** What {@code --backend} takes. */
-    enum BackendChoice { java, onednn, both }
+    enum BackendChoice { auto, java, onednn, both }
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--backend", paramLabel = "BACKEND",
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; both needs oneDNN).",
-            defaultValue = "both")
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: both where oneDNN loads, else java "
+                    + "after a warning; both and onednn need oneDNN).",
+            defaultValue = "auto")
     BackendChoice backend;
 
     @Option(names = "--layers", paramLabel = "LAYERS",
@@ -74,6 +75,14 @@ final class BenchConvCommand implements Callable<Integer> {
             case java -> List.of("java");
             case onednn -> List.of("onednn");
             case both -> List.of("onednn", "java");
+            case auto -> {
+                if (OneDnn.isAvailable()) {
+                    yield List.of("onednn", "java");
+                }
+                spec.commandLine().getErr().println("jdnn: oneDNN is not available, so only the Java path is "
+                        + "measured: " + OneDnn.status().reason());
+                yield List.of("java");
+            }
         };
         List<Backend> backends = new ArrayList<>();
         try {

@@ -13,8 +13,8 @@ final class ThreadsOption {
     CommandSpec spec;
 
     @Option(names = "--threads", paramLabel = "T",
-            description = "Threads for the Java kernels (default: ${DEFAULT-VALUE}, the available processors; "
-                    + "-Djdnn.threads also sets it).")
+            description = "Threads for the Java kernels and for oneDNN (default: ${DEFAULT-VALUE}, the available "
+                    + "processors; -Djdnn.threads also sets it).")
     int threads = Parallel.threads();
 
     /** Sizes the engine's worker pool; call once before running kernels. */
