@@ -42,9 +42,9 @@ public final class DnnlLibrary {
     public static final String CARRIER = "org.bytedeco:dnnl:3.11-1.5.13:linux-x86_64";
 
     private static final String RESOURCE_DIRECTORY = "org/bytedeco/dnnl/linux-x86_64/";
-    private static final NativeFile GOMP = new NativeFile("libgomp.so.1", RESOURCE_DIRECTORY + "libgomp.so.1",
+    static final NativeFile GOMP = new NativeFile("libgomp.so.1", RESOURCE_DIRECTORY + "libgomp.so.1",
             "115302e45583ad3e8df681c0a5af4c8273b7399f764965280d70d8780e5ee454");
-    private static final NativeFile DNNL = new NativeFile("libdnnl.so.3", RESOURCE_DIRECTORY + "libdnnl.so.3",
+    static final NativeFile DNNL = new NativeFile("libdnnl.so.3", RESOURCE_DIRECTORY + "libdnnl.so.3",
             "a8948803c5718bac623b664be77fb47e24328e8693997e96e02c4308b0ee826f");
     private static final String REQUIREMENTS =
             "oneDNN " + VERSION + " here is built for Linux x86-64 and needs glibc 2.34+ and the libstdc++ of GCC 11+";
