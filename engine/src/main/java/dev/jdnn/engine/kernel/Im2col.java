@@ -19,14 +19,14 @@ import java.util.Objects;
  * that is padding. Rows of consecutive groups follow each other, so a call with {@code groups = 1} writes the matrices
  * of every group at once: group g's is rows {@code [g * C/groups * KH * KW, (g + 1) * C/groups * KH * KW)}.
  *
- * <p>Work is split over channels with {@link Parallel#forEach}. There is no Vector API variant: with stride 1 each
- * matrix row is zero runs around one {@link MemorySegment#copy}; larger strides are strided gathers, and the Vector
- * API has no gather from a {@code MemorySegment}; and the GEMM these feed does {@code OC/groups} times more work.
+ * <p>Work is split over channels with {@link Parallel#forEach}. With stride 1 each matrix row is zero runs around one
+ * {@link MemorySegment#copy}; with stride 2 (ResNet's downsampling 3×3s, its 7×7 stem) the Vector API kernels take
+ * every other element of two vector loads with one two-vector shuffle; other strides gather element by element.
  */
 public final class Im2col {
 
-    // The only implementation (see the class comment); a SimdIm2colKernels would be loaded with Vectorization.load.
-    private static final Im2colKernels KERNELS = new ScalarIm2colKernels();
+    private static final Im2colKernels KERNELS =
+            Vectorization.load(Im2colKernels.class, "SimdIm2colKernels", ScalarIm2colKernels::new);
     /** Column-matrix elements per parallel task, at least. */
     private static final long TASK_ELEMENTS = 1 << 14;
 

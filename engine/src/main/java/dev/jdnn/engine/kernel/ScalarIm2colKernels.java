@@ -6,10 +6,16 @@ import java.lang.foreign.ValueLayout;
 /**
  * im2col / col2im with plain loops. For each column-matrix row (one {@code (c, kh, kw)}) the output columns whose
  * input position is inside the image form one range {@code [owFirst, owEnd)}, the same for every {@code oh}; so a row
- * of the matrix is a zero run, a copy (one {@link MemorySegment#copy} when the stride is 1) and another zero run, and
- * no bounds test runs per element.
+ * of the matrix is a zero run, a copy (one {@link MemorySegment#copy} when the stride is 1, else a strided
+ * {@link #gather}) and another zero run, and no bounds test runs per element.
+ *
+ * <p>The Vector API twin ({@code SimdIm2colKernels}) extends this class and replaces only {@link #gather}.
  */
-final class ScalarIm2colKernels implements Im2colKernels {
+public class ScalarIm2colKernels implements Im2colKernels {
+
+    /** For the Vector API twin; the engine gets its kernels from {@link Im2col}. */
+    protected ScalarIm2colKernels() {
+    }
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
 
@@ -45,9 +51,7 @@ final class ScalarIm2colKernels implements Im2colKernels {
                             MemorySegment.copy(input, source * Float.BYTES, columns, target * Float.BYTES,
                                     (long) inside * Float.BYTES);
                         } else {
-                            for (int i = 0; i < inside; i++) {
-                                columns.setAtIndex(F32, target + i, input.getAtIndex(F32, source + (long) i * strideW));
-                            }
+                            gather(input, source, strideW, columns, target, inside);
                         }
                         zero(columns, rowIndex + owEnd, outWidth - owEnd);
                     }
@@ -88,6 +92,17 @@ final class ScalarIm2colKernels implements Im2colKernels {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@code columns[target + i] = input[source + i·stride]} for {@code i < count} (element offsets): one row piece of
+     * a strided convolution's column matrix.
+     */
+    protected void gather(MemorySegment input, long source, int stride, MemorySegment columns, long target,
+                          int count) {
+        for (int i = 0; i < count; i++) {
+            columns.setAtIndex(F32, target + i, input.getAtIndex(F32, source + (long) i * stride));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.testing.RandomData;
 import dev.jdnn.engine.testing.ReferenceConv2d;
 import dev.jdnn.engine.testing.Tolerance;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -69,10 +70,14 @@ class Im2colTest {
         }
     }
 
+    /** The scalar kernels and the Vector API twin ({@code null} where the module is missing: the tests skip it). */
     static Stream<Named<Im2colKernels>> implementations() {
-        // Im2col has no Vector API variant (see its class comment); a SimdIm2colKernels would be added here with
-        // Vectorization.loadSimd and an assumeTrue skip.
-        return Stream.of(Named.of("scalar", new ScalarIm2colKernels()));
+        return Stream.of(Named.of("scalar", new ScalarIm2colKernels()),
+                Named.of("simd", Vectorization.loadSimd(Im2colKernels.class, "SimdIm2colKernels")));
+    }
+
+    private static void requireAvailable(Im2colKernels kernels) {
+        Assumptions.assumeTrue(kernels != null, "Vector API unavailable");
     }
 
     /**
@@ -168,6 +173,7 @@ class Im2colTest {
     @ParameterizedTest
     @MethodSource("implementations")
     void im2colMatchesNaiveReferenceBitForBit(Im2colKernels kernels) {
+        requireAvailable(kernels);
         List<Case> cases = cases();
         assertTrue(cases.size() > 500, "expected a broad set of cases, got " + cases.size());
         long seed = 1;
@@ -188,6 +194,7 @@ class Im2colTest {
     @ParameterizedTest
     @MethodSource("implementations")
     void col2imMatchesNaiveReferenceBitForBit(Im2colKernels kernels) {
+        requireAvailable(kernels);
         List<Case> cases = cases();
         long seed = 10_000;
         for (int i = 0; i < cases.size(); i += 2) {
@@ -210,6 +217,7 @@ class Im2colTest {
     @ParameterizedTest
     @MethodSource("implementations")
     void col2imIsTheAdjointOfIm2col(Im2colKernels kernels) {
+        requireAvailable(kernels);
         List<Case> cases = cases();
         long seed = 20_000;
         for (int i = 1; i < cases.size(); i += 3) {
