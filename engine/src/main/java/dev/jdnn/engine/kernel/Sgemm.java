@@ -326,6 +326,11 @@ public final class Sgemm {
             int cols = Math.min(nr, n - j0);
             long target = ((long) kBlock * nPanels + panel) * bPanelBytes;
             long rowBytes = (long) nr * Float.BYTES;
+            if (cols == nr) {
+                kernel.packBPanel(depth, b, (bOffset + (long) k0 * ldb + j0) * Float.BYTES, (long) ldb * Float.BYTES,
+                        packedB, target);
+                return;
+            }
             for (int kk = 0; kk < depth; kk++) {
                 long targetRow = target + kk * rowBytes;
                 {

@@ -34,6 +34,15 @@ public interface SgemmMicroKernel {
                         MemorySegment packedB, long bByteOffset, MemorySegment c, long cByteOffset, long ldcBytes);
 
     /**
+     * Packs a full-width B panel: {@code depth} rows of {@code nr()} floats from {@code b} (rows {@code ldbBytes}
+     * apart, from {@code bByteOffset}) into {@code packed} (rows {@code nr()} floats apart, from
+     * {@code packedByteOffset}). Pure data movement: the SIMD kernel copies whole vectors instead of one bulk copy
+     * call per row (whose fixed cost dominated rows of 48 floats).
+     */
+    void packBPanel(int depth, MemorySegment b, long bByteOffset, long ldbBytes, MemorySegment packed,
+                    long packedByteOffset);
+
+    /**
      * {@code C += tile} over all {@code mr()} rows and the first {@code vectors · lanes()} columns; {@code tile} holds
      * rows of {@code nr()} floats, no gaps.
      */
