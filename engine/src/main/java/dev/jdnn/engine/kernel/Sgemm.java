@@ -284,11 +284,17 @@ public final class Sgemm {
         /** Enough tasks to keep every thread busy, each no wider than about {@value #TASK_COLUMNS} columns. */
         private int choosePanelsPerTask() {
             int panels = Math.max(1, Math.min(nPanels, TASK_COLUMNS / nr));
-            int wanted = 2 * Parallel.threads();
+            int threads = Parallel.threads();
+            int wanted = 2 * threads;
             while (panels > 1 && (long) mBlocks * Math.ceilDiv(nPanels, panels) < wanted) {
                 panels = Math.ceilDiv(panels, 2);
             }
-            return panels;
+            // Even out the groups: a task count that is a multiple of the threads, the panels spread over them, so
+            // the last task does not leave the other threads waiting (66 panels: 10 groups of 7, not 9 of 8 and 2).
+            long tasks = (long) mBlocks * Math.ceilDiv(nPanels, panels);
+            long even = Math.ceilDiv(tasks, threads) * threads;
+            int groups = (int) Math.max(1, even / mBlocks);
+            return Math.max(1, Math.ceilDiv(nPanels, groups));
         }
 
         /** Packs op(A) only, into {@code packedA}: what {@link PackedA#pack} runs. */
