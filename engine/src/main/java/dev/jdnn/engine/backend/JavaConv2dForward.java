@@ -2,8 +2,10 @@ package dev.jdnn.engine.backend;
 
 import dev.jdnn.engine.kernel.Activation;
 import dev.jdnn.engine.kernel.Activations;
+import dev.jdnn.engine.kernel.ConvOutput;
 import dev.jdnn.engine.kernel.Im2col;
 import dev.jdnn.engine.kernel.Sgemm;
+import dev.jdnn.engine.kernel.ShiftedColumns;
 import dev.jdnn.engine.kernel.Window2d;
 import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.engine.tensor.DType;
@@ -32,7 +34,11 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
     private final Conv2dSpec spec;
     private final boolean pointwise;
     private final int imagesPerGemm; // 1, or several images side by side in one GEMM
-    private final Tensor columns; // (C/groups·KH·KW, imagesPerGemm·OH·OW) flat; null for pointwise one-image GEMMs
+    private final ShiftedColumns shifted; // one-image GEMMs of a non-pointwise convolution: B read from shiftedInput
+    private final Tensor shiftedInput;    // the padded, stride-split image (ShiftedColumns), or null
+    private final long[][] rowOffsets;    // per group: where each row of B starts in shiftedInput, or null
+    private final Tensor shiftedOutput;   // (OC/groups, shifted.width()) flat: the GEMM's result, or null
+    private final Tensor columns; // (C/groups·KH·KW, imagesPerGemm·OH·OW) flat; null unless images are batched
     private final Tensor gathered; // (OC/groups, imagesPerGemm·OH·OW) flat: the batched GEMM's output, or null
     private final Tensor columnsFull;      // columns as (C/groups·KH·KW, imagesPerGemm·OH·OW), or null
     private final Tensor columnsRemainder; // the same for the last, smaller group of images, or null
@@ -55,8 +61,23 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
             images = (int) Math.max(1, Math.min(Math.min(batch, Math.ceilDiv(BATCHED_COLUMNS, pixels)), byBudget));
         }
         this.imagesPerGemm = images;
+        if (imagesPerGemm == 1 && !pointwise) {
+            this.shifted = new ShiftedColumns(spec.input(), spec.groups(), w);
+            this.shiftedInput = Tensor.allocate(Shape.of(Math.toIntExact(shifted.bufferElements())), DType.F32);
+            this.rowOffsets = new long[spec.groups()][];
+            for (int g = 0; g < spec.groups(); g++) {
+                rowOffsets[g] = shifted.rowByteOffsets(g);
+            }
+            this.shiftedOutput = Tensor.allocate(
+                    Shape.of(Math.multiplyExact(spec.outChannels() / spec.groups(), shifted.width())), DType.F32);
+        } else {
+            this.shifted = null;
+            this.shiftedInput = null;
+            this.rowOffsets = null;
+            this.shiftedOutput = null;
+        }
         long columnElements = depth * pixels * imagesPerGemm;
-        this.columns = pointwise && imagesPerGemm == 1 ? null : Tensor.allocate(
+        this.columns = imagesPerGemm == 1 ? null : Tensor.allocate(
                 Shape.of(Math.toIntExact(columnElements)), DType.F32);
         this.gathered = imagesPerGemm == 1 ? null : Tensor.allocate(
                 Shape.of(spec.outChannels() / spec.groups() * pixels * imagesPerGemm), DType.F32);
@@ -123,23 +144,18 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         MemorySegment y = output.segment("conv2d: output");
         boolean sum = spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU;
         long inputPlane = (long) in.dim(2) * in.dim(3);
+        if (shifted != null) {
+            computeShifted(input, packed, bias, output, sum);
+            return;
+        }
         if (imagesPerGemm > 1) {
             computeBatched(input, packed, output, sum);
         } else {
             for (int n = 0; n < in.dim(0); n++) {
             for (int g = 0; g < groups; g++) {
-                MemorySegment b;
-                long bOffset;
-                if (pointwise) {
-                    b = x;
-                    bOffset = ((long) n * in.dim(1) + (long) g * groupIn) * inputPlane;
-                } else {
-                    Im2col.im2col(input, n, g, groups, spec.window(), columnsFull);
-                    b = columns.segment("conv2d: columns");
-                    bOffset = 0;
-                }
+                long bOffset = ((long) n * in.dim(1) + (long) g * groupIn) * inputPlane;
                 long yOffset = ((long) n * spec.outChannels() + (long) g * groupOut) * pixels;
-                Sgemm.sgemm(packed[g], false, pixels, b, bOffset, pixels, sum ? 1f : 0f, y, yOffset, pixels);
+                Sgemm.sgemm(packed[g], false, pixels, x, bOffset, pixels, sum ? 1f : 0f, y, yOffset, pixels);
             }
             }
         }
@@ -149,6 +165,32 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         }
         if (spec.postOp() == PostOp.RELU || spec.postOp() == PostOp.SUM_RELU) {
             Activations.forward(Activation.RELU, output, output);
+        }
+    }
+
+    /**
+     * One image at a time without a column matrix: the image padded and split into stride phases
+     * ({@link ShiftedColumns}), one GEMM per group reading B's rows straight from it into {@code shiftedOutput}, then
+     * one pass that drops the columns between output rows and adds the previous output, the bias and ReLU.
+     */
+    private void computeShifted(Tensor input, Sgemm.PackedA[] packed, Tensor bias, Tensor output, boolean sum) {
+        Shape out = spec.outputShape();
+        int groupOut = spec.outChannels() / spec.groups();
+        int width = shifted.width();
+        long plane = (long) out.dim(2) * out.dim(3);
+        boolean relu = spec.postOp() == PostOp.RELU || spec.postOp() == PostOp.SUM_RELU;
+        MemorySegment b = shiftedInput.segment("conv2d: shifted input");
+        MemorySegment c = shiftedOutput.segment("conv2d: shifted output");
+        MemorySegment y = output.segment("conv2d: output");
+        MemorySegment biasMemory = bias == null ? null : bias.segment("conv2d: bias");
+        for (int n = 0; n < spec.input().dim(0); n++) {
+            shifted.fill(input, n, b);
+            for (int g = 0; g < spec.groups(); g++) {
+                Sgemm.sgemm(packed[g], b, rowOffsets[g], width, 0f, c, 0, width);
+                ConvOutput.store(c, 0, width, shifted.phaseWidth(), biasMemory, (long) g * groupOut, sum, relu, y,
+                        ((long) n * spec.outChannels() + (long) g * groupOut) * plane, groupOut, out.dim(2),
+                        out.dim(3));
+            }
         }
     }
 
@@ -266,6 +308,10 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         closed = true;
         if (columns != null) {
             columns.close();
+        }
+        if (shiftedInput != null) {
+            shiftedInput.close();
+            shiftedOutput.close();
         }
         if (gathered != null) {
             gathered.close();

@@ -59,6 +59,16 @@ final class ScalarSgemmMicroKernel implements SgemmMicroKernel {
     }
 
     @Override
+    public void packBPanelRows(int depth, MemorySegment b, long[] rowByteOffsets, int firstRow, long columnByteOffset,
+                               MemorySegment packed, long packedByteOffset) {
+        long rowBytes = (long) NR * Float.BYTES;
+        for (int kk = 0; kk < depth; kk++) {
+            MemorySegment.copy(b, rowByteOffsets[firstRow + kk] + columnByteOffset, packed,
+                    packedByteOffset + kk * rowBytes, rowBytes);
+        }
+    }
+
+    @Override
     public void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes, int vectors) {
         for (int r = 0; r < MR; r++) {
             for (int j = 0; j < NR; j++) {

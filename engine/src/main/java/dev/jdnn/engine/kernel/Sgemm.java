@@ -39,6 +39,7 @@ public final class Sgemm {
     private static final ThreadLocal<PackingBuffer> PACKED_A = ThreadLocal.withInitial(PackingBuffer::new);
     private static final ThreadLocal<PackingBuffer> PACKED_B = ThreadLocal.withInitial(PackingBuffer::new);
     private static final ThreadLocal<PackingBuffer> TILE = ThreadLocal.withInitial(PackingBuffer::new);
+    private static final ThreadLocal<PackingBuffer> PANEL = ThreadLocal.withInitial(PackingBuffer::new);
     private static final ThreadLocal<PackingArrays> PACKING_ARRAYS = ThreadLocal.withInitial(PackingArrays::new);
 
     private Sgemm() {
@@ -108,8 +109,8 @@ public final class Sgemm {
             scale(beta, m, n, c, cOffset, ldc);
             return;
         }
-        new Plan(kernel, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null)
-                .run(true);
+        new Plan(kernel, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null,
+                null).run(true);
     }
 
     /**
@@ -142,7 +143,7 @@ public final class Sgemm {
         /** Packs {@code alpha · op(A)}; op(A) is (m, k), A stored (m, k), or (k, m) when {@code transA}. */
         public void pack(boolean transA, float alpha, MemorySegment a, long aOffset, int lda) {
             requireMatrix(a, aOffset, lda, transA ? k : m, transA ? m : k, "a");
-            new Plan(kernel, transA, false, m, 1, k, alpha, a, aOffset, lda, a, 0, 1, 0f, segment, 0, 1, segment)
+            new Plan(kernel, transA, false, m, 1, k, alpha, a, aOffset, lda, a, 0, 1, 0f, segment, 0, 1, segment, null)
                     .packAOnly();
             packed = true;
         }
@@ -174,7 +175,38 @@ public final class Sgemm {
         requireMatrix(b, bOffset, ldb, transB ? n : a.k, transB ? a.k : n, "b");
         requireMatrix(c, cOffset, ldc, a.m, n, "c");
         new Plan(a.kernel, false, transB, a.m, n, a.k, 1f, a.segment, 0, a.k, b, bOffset, ldb, beta, c, cOffset, ldc,
-                a.segment).run(false);
+                a.segment, null).run(false);
+    }
+
+    /**
+     * {@code C = A · B + beta · C} with A already packed and B given row by row: row {@code kk} of B (a.depth() rows,
+     * {@code n} columns) is the {@code n} floats starting at byte {@code rowByteOffsets[kk]} of {@code b}, wherever
+     * that is. This is how a convolution multiplies by its column matrix without writing it: each row is a shifted
+     * view of the padded input ({@link ShiftedColumns}). B's panels are packed inside each task, just before the
+     * micro-kernels use them, so they are still in cache; there is no separate packing pass. Bit-identical to
+     * {@link #sgemm(PackedA, boolean, int, MemorySegment, long, int, float, MemorySegment, long, int)} on the same B.
+     */
+    public static void sgemm(PackedA a, MemorySegment b, long[] rowByteOffsets, int n, float beta, MemorySegment c,
+                             long cOffset, int ldc) {
+        if (!a.packed) {
+            throw new IllegalStateException("sgemm: the packed A was never packed (call pack first)");
+        }
+        requirePositive(n, "n");
+        if (rowByteOffsets.length != a.k) {
+            throw new IllegalArgumentException("sgemm: B must have one row offset per row of B (" + a.k + "), got "
+                    + rowByteOffsets.length);
+        }
+        long rowBytes = (long) n * Float.BYTES;
+        for (int kk = 0; kk < rowByteOffsets.length; kk++) {
+            long offset = rowByteOffsets[kk];
+            if (offset < 0 || offset % Float.BYTES != 0 || offset + rowBytes > b.byteSize()) {
+                throw new IllegalArgumentException("sgemm: row " + kk + " of B (" + n + " floats at byte " + offset
+                        + ") must lie float-aligned inside b (" + b.byteSize() + " bytes)");
+            }
+        }
+        requireMatrix(c, cOffset, ldc, a.m, n, "c");
+        new Plan(a.kernel, false, false, a.m, n, a.k, 1f, a.segment, 0, a.k, b, 0, n, beta, c, cOffset, ldc,
+                a.segment, rowByteOffsets).run(false);
     }
 
     private static void requirePositive(int value, String name) {
@@ -242,11 +274,12 @@ public final class Sgemm {
         final long aRowBytes;   // KC floats
         final long bPanelBytes; // one packed B panel: KC × nr
         final MemorySegment packedA; // (kBlocks, mPanels, KC, mr)
-        final MemorySegment packedB; // (kBlocks, nPanels, KC, nr)
+        final MemorySegment packedB; // (kBlocks, nPanels, KC, nr); null when rowByteOffsets packs B per task
+        final long[] rowByteOffsets; // B row by row (packed inside each task), or null
 
         Plan(SgemmMicroKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
              MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
-             float beta, MemorySegment c, long cOffset, int ldc, MemorySegment prepackedA) {
+             float beta, MemorySegment c, long cOffset, int ldc, MemorySegment prepackedA, long[] rowByteOffsets) {
             this.kernel = kernel;
             this.mr = kernel.mr();
             this.nr = kernel.nr();
@@ -278,7 +311,8 @@ public final class Sgemm {
             this.aPanelBytes = aRowBytes * mr;
             this.bPanelBytes = (long) KC * nr * Float.BYTES;
             this.packedA = prepackedA != null ? prepackedA : PACKED_A.get().atLeast(aPanelBytes * mPanels * kBlocks);
-            this.packedB = PACKED_B.get().atLeast(bPanelBytes * nPanels * kBlocks);
+            this.rowByteOffsets = rowByteOffsets;
+            this.packedB = rowByteOffsets != null ? null : PACKED_B.get().atLeast(bPanelBytes * nPanels * kBlocks);
         }
 
         /** Enough tasks to keep every thread busy, each no wider than about {@value #TASK_COLUMNS} columns. */
@@ -308,6 +342,10 @@ public final class Sgemm {
          * parallel. Phase 2: blocks of C.
          */
         void run(boolean packA) {
+            if (rowByteOffsets != null) {
+                Parallel.forEach(mBlocks * nGroups, (task, worker) -> computeBlock(task % mBlocks, task / mBlocks));
+                return;
+            }
             int aTasks = packA ? kBlocks * aPackTasksPerKBlock : 0;
             Parallel.forEach(aTasks + kBlocks * nPanels, (task, worker) -> {
                 if (task < aTasks) {
@@ -445,6 +483,7 @@ public final class Sgemm {
                 scale(beta, rows, cols, c, cOffset + (long) i0 * ldc + j0, ldc);
             }
             MemorySegment tile = TILE.get().atLeast((long) mr * nr * Float.BYTES);
+            MemorySegment panelB = rowByteOffsets == null ? packedB : PANEL.get().atLeast(bPanelBytes);
             long ldcBytes = (long) ldc * Float.BYTES;
             for (int kBlock = 0; kBlock < kBlocks; kBlock++) {
                 int depth = Math.min(KC, k - kBlock * KC);
@@ -452,7 +491,13 @@ public final class Sgemm {
                 for (int panel = firstPanel; panel < lastPanel; panel++) {
                     int panelJ0 = panel * nr;
                     int panelCols = Math.min(nr, n - panelJ0);
-                    long bByte = ((long) kBlock * nPanels + panel) * bPanelBytes;
+                    long bByte;
+                    if (rowByteOffsets == null) {
+                        bByte = ((long) kBlock * nPanels + panel) * bPanelBytes;
+                    } else {
+                        packRows(kBlock * KC, depth, panelJ0, panelCols, panelB);
+                        bByte = 0;
+                    }
                     for (int micro = 0; micro < microPanels; micro++) {
                         int r0 = micro * mr;
                         int tileRows = Math.min(mr, rows - r0);
@@ -462,22 +507,40 @@ public final class Sgemm {
                         int vectors = Math.ceilDiv(panelCols, lanes);
                         if (tileRows == mr && panelCols == vectors * lanes) {
                             if (accumulate) {
-                                kernel.multiplyNarrow(vectors, depth, packedA, aByte, aRowBytes, packedB, bByte,
+                                kernel.multiplyNarrow(vectors, depth, packedA, aByte, aRowBytes, panelB, bByte,
                                         tile, 0, (long) nr * Float.BYTES);
                                 kernel.addTile(tile, c, cByte, ldcBytes, vectors);
                             } else if (vectors * lanes == nr) {
-                                kernel.multiply(depth, packedA, aByte, aRowBytes, packedB, bByte, c, cByte, ldcBytes);
+                                kernel.multiply(depth, packedA, aByte, aRowBytes, panelB, bByte, c, cByte, ldcBytes);
                             } else {
-                                kernel.multiplyNarrow(vectors, depth, packedA, aByte, aRowBytes, packedB, bByte,
+                                kernel.multiplyNarrow(vectors, depth, packedA, aByte, aRowBytes, panelB, bByte,
                                         c, cByte, ldcBytes);
                             }
                         } else {
-                            kernel.multiplyNarrow(vectors, depth, packedA, aByte, aRowBytes, packedB, bByte, tile, 0,
+                            kernel.multiplyNarrow(vectors, depth, packedA, aByte, aRowBytes, panelB, bByte, tile, 0,
                                     (long) nr * Float.BYTES);
                             mergeTile(tile, cByte, ldcBytes, tileRows, panelCols, accumulate);
                         }
                     }
                 }
+            }
+        }
+
+        /**
+         * Packs rows {@code [k0, k0 + depth)} × columns {@code [j0, j0 + cols)} of the row-by-row B into
+         * {@code panel}, zero-padded to nr columns.
+         */
+        private void packRows(int k0, int depth, int j0, int cols, MemorySegment panel) {
+            long columnByte = (long) j0 * Float.BYTES;
+            if (cols == nr) {
+                kernel.packBPanelRows(depth, b, rowByteOffsets, k0, columnByte, panel, 0);
+                return;
+            }
+            long rowBytes = (long) nr * Float.BYTES;
+            long validBytes = (long) cols * Float.BYTES;
+            for (int kk = 0; kk < depth; kk++) {
+                MemorySegment.copy(b, rowByteOffsets[k0 + kk] + columnByte, panel, kk * rowBytes, validBytes);
+                panel.asSlice(kk * rowBytes + validBytes, rowBytes - validBytes).fill((byte) 0);
             }
         }
 

@@ -43,6 +43,14 @@ public interface SgemmMicroKernel {
                     long packedByteOffset);
 
     /**
+     * {@link #packBPanel} for a B whose rows lie anywhere in {@code b}: packed row {@code kk} is the {@code nr()}
+     * floats at byte {@code rowByteOffsets[firstRow + kk] + columnByteOffset}. A convolution's column matrix read
+     * as shifted rows of its (padded) input, with no column matrix in memory.
+     */
+    void packBPanelRows(int depth, MemorySegment b, long[] rowByteOffsets, int firstRow, long columnByteOffset,
+                        MemorySegment packed, long packedByteOffset);
+
+    /**
      * {@code C += tile} over all {@code mr()} rows and the first {@code vectors · lanes()} columns; {@code tile} holds
      * rows of {@code nr()} floats, no gaps.
      */

@@ -311,6 +311,20 @@ public final class SimdSgemmMicroKernel implements SgemmMicroKernel {
     }
 
     @Override
+    public void packBPanelRows(int depth, MemorySegment b, long[] rowByteOffsets, int firstRow, long columnByteOffset,
+                               MemorySegment packed, long packedByteOffset) {
+        for (int kk = 0; kk < depth; kk++) {
+            long from = rowByteOffsets[firstRow + kk] + columnByteOffset;
+            long to = packedByteOffset + kk * B_STEP_BYTES;
+            FloatVector.fromMemorySegment(F, b, from, ORDER).intoMemorySegment(packed, to, ORDER);
+            FloatVector.fromMemorySegment(F, b, from + VECTOR_BYTES, ORDER)
+                    .intoMemorySegment(packed, to + VECTOR_BYTES, ORDER);
+            FloatVector.fromMemorySegment(F, b, from + 2 * VECTOR_BYTES, ORDER)
+                    .intoMemorySegment(packed, to + 2 * VECTOR_BYTES, ORDER);
+        }
+    }
+
+    @Override
     public void addTile(MemorySegment tile, MemorySegment c, long cByteOffset, long ldcBytes, int vectors) {
         long rowBytes = vectors * VECTOR_BYTES;
         for (int r = 0; r < MR; r++) {
