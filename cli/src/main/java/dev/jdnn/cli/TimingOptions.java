@@ -1,13 +1,14 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.bench.timing.Timing;
+import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --warmup}, {@code --time}, {@code --iterations} and {@code --min-iterations}, shared by the benchmark
+ * {@code --warmup}, {@code --time}, {@code --iterations}, {@code --turn} and {@code --min-iterations}, shared by the benchmark
  * commands; each command gives its own default times to {@link #timing}.
  */
 final class TimingOptions {
@@ -27,6 +28,12 @@ final class TimingOptions {
     @Option(names = "--iterations", paramLabel = "N",
             description = "Time exactly N calls per case instead of --time.")
     Long iterations;
+
+    @Option(names = "--turn", paramLabel = "SECONDS",
+            description = "When backends alternate, how long each runs before the other takes over "
+                    + "(default: 0.2; 0: call by call; --iterations runs call by call). Turns keep OpenMP's workers, which spin after each oneDNN "
+                    + "call, from taking the cores during jdnn's calls.")
+    Double turnSeconds;
 
     @Option(names = "--min-iterations", paramLabel = "N",
             description = "Timed calls per case at least, even past --time (default: ${DEFAULT-VALUE}).",
@@ -53,6 +60,16 @@ final class TimingOptions {
         if (minIterations < 1) {
             throw new ParameterException(spec.commandLine(), "--min-iterations must be >= 1, got " + minIterations);
         }
-        return new Timing(Timing.seconds(warmup), Timing.seconds(time), minIterations);
+        return new Timing(Timing.seconds(warmup), Timing.seconds(time), minIterations, turn());
+    }
+
+    private Duration turn() {
+        if (turnSeconds == null) {
+            return Timing.DEFAULT_TURN;
+        }
+        if (!(turnSeconds >= 0)) {
+            throw new ParameterException(spec.commandLine(), "--turn must be >= 0 seconds, got " + turnSeconds);
+        }
+        return Timing.seconds(turnSeconds);
     }
 }

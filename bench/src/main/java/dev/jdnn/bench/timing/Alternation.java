@@ -7,7 +7,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Runs implementations of one case in alternation (A B A B …), so that on shared, noisy cores each sees the same
  * machine state, first to warm up (long enough for the JIT to compile the kernels), then timing every call into an
- * HdrHistogram of its own.
+ * HdrHistogram of its own. Each implementation runs for a turn ({@link Timing#turn()}, at least one call) before the
+ * next takes over.
  */
 public final class Alternation {
 
@@ -16,32 +17,48 @@ public final class Alternation {
     private Alternation() {
     }
 
-    /** Calls each of {@code calls} in turn, round after round, until the warm-up time has passed (at least once). */
+    /** Calls each of {@code calls} in turns, round after round, until the warm-up time has passed (at least once). */
     public static void warmUp(List<? extends Runnable> calls, Timing timing) {
         long end = System.nanoTime() + timing.warmup().toNanos();
+        long turn = Math.min(timing.turn().toNanos(), timing.warmup().toNanos());
         do {
             for (Runnable call : calls) {
-                call.run();
+                long turnEnd = System.nanoTime() + turn;
+                do {
+                    call.run();
+                } while (System.nanoTime() < turnEnd);
             }
         } while (System.nanoTime() < end);
     }
 
-    /** Times every call of rounds A B A B … as {@code timing} says; one {@link Latency} per call, in order. */
+    /**
+     * Times every call of turns A B A B … as {@code timing} says, until the measuring time has passed and every
+     * implementation ran at least {@code minIterations} times; one {@link Latency} per implementation, in order.
+     */
     public static List<Latency> measure(List<? extends Runnable> calls, Timing timing) {
         List<Histogram> histograms = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             histograms.add(new Histogram(MAX_TRACKED_NANOS, 3));
         }
         long end = System.nanoTime() + timing.measure().toNanos();
-        long rounds = 0;
-        while (rounds < timing.minIterations() || System.nanoTime() < end) {
+        long turn = timing.turn().toNanos();
+        while (fewest(histograms) < timing.minIterations() || System.nanoTime() < end) {
             for (int i = 0; i < calls.size(); i++) {
-                long start = System.nanoTime();
-                calls.get(i).run();
-                histograms.get(i).recordValue(Math.min(System.nanoTime() - start, MAX_TRACKED_NANOS));
+                Histogram histogram = histograms.get(i);
+                long turnEnd = System.nanoTime() + turn;
+                long now;
+                do {
+                    long start = System.nanoTime();
+                    calls.get(i).run();
+                    now = System.nanoTime();
+                    histogram.recordValue(Math.min(now - start, MAX_TRACKED_NANOS));
+                } while (now < turnEnd && now < end);
             }
-            rounds++;
         }
         return histograms.stream().map(Latency::of).toList();
+    }
+
+    private static long fewest(List<Histogram> histograms) {
+        return histograms.stream().mapToLong(Histogram::getTotalCount).min().orElse(0);
     }
 }
