@@ -8,8 +8,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --warmup}, {@code --time}, {@code --iterations}, {@code --turn} and {@code --min-iterations}, shared by the benchmark
- * commands; each command gives its own default times to {@link #timing}.
+ * {@code --warmup}, {@code --time}, {@code --iterations}, {@code --turn} and {@code --min-iterations}, shared by the
+ * benchmark commands; each command gives its own default times to {@link #timing}.
  */
 final class TimingOptions {
 
@@ -17,7 +17,7 @@ final class TimingOptions {
     CommandSpec spec;
 
     @Option(names = "--warmup", paramLabel = "SECONDS",
-            description = "Warm-up per case, long enough for the JIT to compile the kernels "
+            description = "Warm-up per case and backend, long enough for the JIT to compile the kernels "
                     + "(default: 3 for gemm, 1 for conv).")
     Double warmupSeconds;
 

@@ -17,18 +17,33 @@ public final class Alternation {
     private Alternation() {
     }
 
-    /** Calls each of {@code calls} in turns, round after round, until the warm-up time has passed (at least once). */
+    /**
+     * Calls each of {@code calls} in turns until every one of them has run for the warm-up time of its own (at least
+     * once): the JIT compiles a kernel only when the kernel gets enough of the cores, which another implementation's
+     * turns would otherwise eat into.
+     */
     public static void warmUp(List<? extends Runnable> calls, Timing timing) {
-        long end = System.nanoTime() + timing.warmup().toNanos();
-        long turn = Math.min(timing.turn().toNanos(), timing.warmup().toNanos());
+        long budget = timing.warmup().toNanos();
+        long turn = Math.max(1, Math.min(timing.turn().toNanos(), budget));
+        long[] spent = new long[calls.size()];
+        boolean done;
         do {
-            for (Runnable call : calls) {
-                long turnEnd = System.nanoTime() + turn;
+            done = true;
+            for (int i = 0; i < calls.size(); i++) {
+                if (spent[i] >= budget && spent[i] > 0) {
+                    continue;
+                }
+                long start = System.nanoTime();
+                long turnEnd = start + turn;
+                long now;
                 do {
-                    call.run();
-                } while (System.nanoTime() < turnEnd);
+                    calls.get(i).run();
+                    now = System.nanoTime();
+                } while (now < turnEnd);
+                spent[i] += now - start;
+                done &= spent[i] >= budget;
             }
-        } while (System.nanoTime() < end);
+        } while (!done);
     }
 
     /**
