@@ -14,13 +14,21 @@ import dev.jdnn.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Convolution on the Java kernels: per image and group, im2col into a column matrix this object owns, then one SGEMM
- * {@code y[g] (OC/g, OH·OW) = w[g] (OC/g, C/g·KH·KW) · columns}; 1×1 stride-1 unpadded convolutions use the input as
- * the column matrix directly. Where an image's output plane is small (ResNet's 14×14 and 7×7 stages: a GEMM 49 or 196
- * wide wastes most of the 48-wide micro-kernel and leaves little to split over threads), several images' column
- * matrices sit side by side and one GEMM convolves them all. The post-op's sum is SGEMM's beta = 1; bias (a
- * vectorized per-channel add) and ReLU follow as an epilogue. The weights are packed for SGEMM once per run (or once
- * for all runs: {@link #prepare}) and reused for every image of the batch.
+ * Convolution on the Java kernels, one SGEMM per image and group,
+ * {@code y[g] (OC/g, OH·OW) = w[g] (OC/g, C/g·KH·KW) · columns}, with the weights packed for SGEMM once per run (or
+ * once for all runs: {@link #prepare}) and reused for every image of the batch. Three ways to the column matrix:
+ * <ul>
+ *   <li>1×1 stride-1 unpadded convolutions use the input itself;</li>
+ *   <li>otherwise, one image per GEMM reads B's rows straight from the image padded and split into its stride phases
+ *       ({@link ShiftedColumns}): no column matrix is written, SGEMM packs each B panel inside its task from those
+ *       rows, and one pass ({@link ConvOutput}) drops the GEMM's columns between output rows while adding the sum
+ *       post-op's previous output, the bias and ReLU. On ResNet-50's 3×3 layers this took the Java path from about
+ *       0.5 to about 0.7 of oneDNN's speed (bench/RESULTS.md);</li>
+ *   <li>where an image's output plane is small (ResNet's 14×14 and 7×7 stages at batch > 1: a GEMM 49 or 196 wide
+ *       wastes most of the 48-wide micro-kernel and leaves little to split over threads), several images' column
+ *       matrices (im2col) sit side by side and one GEMM convolves them all; the sum post-op is SGEMM's beta = 1,
+ *       bias (a vectorized per-channel add) and ReLU follow as an epilogue.</li>
+ * </ul>
  */
 final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
 

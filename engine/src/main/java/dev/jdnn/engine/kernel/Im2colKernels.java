@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Layout: column matrix row {@code (c * KH + kh) * KW + kw}, column {@code oh * OW + ow} holds input element
  * {@code (c, oh * strideH - padH + kh * dilationH, ow * strideW - padW + kw * dilationW)}, or 0 where that position is
- * padding. {@code outHeight} and {@code outWidth} must be the window's (floor-mode) output sizes for
- * {@code height, width}.
+ * padding. {@code outHeight} and {@code outWidth} are usually the window's (floor-mode) output sizes for
+ * {@code height, width}; any sizes work, positions past the image reading 0 ({@link ShiftedColumns} asks for more).
  */
 public interface Im2colKernels {
 

@@ -56,6 +56,14 @@ class JavaConv2dForwardTest {
                 PostOp.SUM_RELU), seed++));
         cases.add(new ConvCase(new Conv2dSpec(Shape.of(3, 6, 7, 7), 4, Window2d.square(1, 1, 0), 1, true,
                 PostOp.NONE), seed++));
+        // Planes of 1024 pixels and more: one image per GEMM on the shifted columns, several images in a row; a
+        // stride of 2 (four phases), grouped, every post-op.
+        for (PostOp postOp : postOps) {
+            cases.add(new ConvCase(new Conv2dSpec(Shape.of(2, 4, 66, 65), 6, Window2d.square(3, 2, 1), 1, true,
+                    postOp), seed++));
+        }
+        cases.add(new ConvCase(new Conv2dSpec(Shape.of(3, 4, 32, 33), 6, Window2d.square(5, 1, 2), 2, true,
+                PostOp.SUM_RELU), seed++));
         return cases.stream();
     }
 

@@ -225,6 +225,95 @@ class SgemmTest {
     }
 
     @Test
+    void rowByRowBGivesTheSameBitsAsAStoredB() {
+        int[][] shapes = {{1, 1, 1}, {17, 33, 7}, {64, 49, 300}, {8, 255, 2 * Sgemm.KC + 3}, {130, 100, 17},
+            {64, 96, 50}, {200, 61, 40}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            float[] a = RandomData.uniform(m, m * k);
+            float[] b = RandomData.uniform(n, k * n);
+            // The rows of B scattered over a larger buffer, in reverse order, with gaps of 3 floats.
+            int slot = n + 3;
+            float[] scattered = RandomData.uniform(k, k * slot + 5);
+            long[] rowByteOffsets = new long[k];
+            for (int kk = 0; kk < k; kk++) {
+                int start = (k - 1 - kk) * slot + 2;
+                System.arraycopy(b, kk * n, scattered, start, n);
+                rowByteOffsets[kk] = (long) start * Float.BYTES;
+            }
+            for (float beta : new float[] {0f, 1f, 1.5f}) {
+                float[] c = RandomData.uniform(m + n, m * n);
+                try (Arena arena = Arena.ofShared(); Sgemm.PackedA packed = Sgemm.PackedA.allocate(m, k)) {
+                    MemorySegment as = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                    MemorySegment bs = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+                    MemorySegment rows = arena.allocateFrom(ValueLayout.JAVA_FLOAT, scattered);
+                    MemorySegment stored = arena.allocateFrom(ValueLayout.JAVA_FLOAT, c);
+                    MemorySegment byRows = arena.allocateFrom(ValueLayout.JAVA_FLOAT, c);
+                    packed.pack(false, 1f, as, 0, k);
+                    Sgemm.sgemm(packed, false, n, bs, 0, n, beta, stored, 0, n);
+                    Sgemm.sgemm(packed, rows, rowByteOffsets, n, beta, byRows, 0, n);
+                    Tolerance.assertBitsEqual(stored.toArray(ValueLayout.JAVA_FLOAT),
+                            byRows.toArray(ValueLayout.JAVA_FLOAT),
+                            "row-by-row B, m=" + m + " n=" + n + " k=" + k + " beta=" + beta);
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowByRowBRejectsRowsOutsideItsMemory() {
+        try (Arena arena = Arena.ofConfined(); Sgemm.PackedA packed = Sgemm.PackedA.allocate(2, 3)) {
+            MemorySegment a = arena.allocate(ValueLayout.JAVA_FLOAT, 6);
+            MemorySegment b = arena.allocate(ValueLayout.JAVA_FLOAT, 10);
+            MemorySegment c = arena.allocate(ValueLayout.JAVA_FLOAT, 8);
+            assertMessage(IllegalStateException.class,
+                    () -> Sgemm.sgemm(packed, b, new long[] {0, 0, 0}, 4, 0f, c, 0, 4),
+                    "sgemm: the packed A was never packed");
+            packed.pack(false, 1f, a, 0, 3);
+            assertMessage(IllegalArgumentException.class,
+                    () -> Sgemm.sgemm(packed, b, new long[] {0, 0}, 4, 0f, c, 0, 4),
+                    "sgemm: B must have one row offset per row of B (3), got 2");
+            assertMessage(IllegalArgumentException.class,
+                    () -> Sgemm.sgemm(packed, b, new long[] {0, 24, 28}, 4, 0f, c, 0, 4),
+                    "sgemm: row 2 of B (4 floats at byte 28) must lie float-aligned inside b (40 bytes)");
+            assertMessage(IllegalArgumentException.class,
+                    () -> Sgemm.sgemm(packed, b, new long[] {0, 2, 4}, 4, 0f, c, 0, 4),
+                    "sgemm: row 1 of B (4 floats at byte 2)");
+            assertMessage(IllegalArgumentException.class,
+                    () -> Sgemm.sgemm(packed, b, new long[] {-4, 0, 4}, 4, 0f, c, 0, 4),
+                    "sgemm: row 0 of B (4 floats at byte -4)");
+            assertMessage(IllegalArgumentException.class,
+                    () -> Sgemm.sgemm(packed, b, new long[] {0, 0, 0}, 5, 0f, c, 0, 5),
+                    "sgemm: c (2 × 5, ld 5, offset 0) needs 10 floats but its memory holds 8");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
+    void packingRowsByOffsetEqualsPackingAStoredPanel(String name, SgemmMicroKernel kernel) {
+        assumeAvailable(kernel);
+        int nr = kernel.nr();
+        int depth = 37;
+        int ld = nr + 5;
+        float[] b = RandomData.uniform(9, depth * ld + 3);
+        long[] offsets = new long[depth + 2];
+        for (int kk = 0; kk < depth; kk++) {
+            offsets[kk + 2] = ((long) kk * ld + 3) * Float.BYTES;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bs = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+            MemorySegment fromStored = arena.allocate((long) depth * nr * Float.BYTES + 8);
+            MemorySegment fromRows = arena.allocate((long) depth * nr * Float.BYTES + 8);
+            kernel.packBPanel(depth, bs, 3L * Float.BYTES, (long) ld * Float.BYTES, fromStored, 8);
+            kernel.packBPanelRows(depth, bs, offsets, 2, 0, fromRows, 8);
+            Tolerance.assertBitsEqual(fromStored.toArray(ValueLayout.JAVA_FLOAT),
+                    fromRows.toArray(ValueLayout.JAVA_FLOAT), name + " packBPanelRows vs packBPanel");
+        }
+    }
+
+    @Test
     void prepackedAMustBePackedFirst() {
         try (Arena arena = Arena.ofConfined(); Sgemm.PackedA packed = Sgemm.PackedA.allocate(4, 4)) {
             MemorySegment b = arena.allocate(ValueLayout.JAVA_FLOAT, 16);
