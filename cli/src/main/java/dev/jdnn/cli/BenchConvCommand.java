@@ -28,11 +28,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "conv",
         mixinStandardHelpOptions = true,
         description = "Measure forward convolution (f32, NCHW tensors, bias and the post-op an inference compiler "
-                + "fuses) on the distinct convolutions of ResNet-50 and VGG-16 at 224×224, on the Java path (im2col + "
-                + "jdnn's SGEMM), oneDNN's primitive, or both in alternation (oneDNN, Java, oneDNN, ...) with Java's "
-                + "speed relative to oneDNN's. Each layer warms up, is checked against the formula in double, then is "
-                + "timed run by run; the report gives the median (p50) and p99 latency, the GFLOP/s they correspond "
-                + "to (2·MACs per run), and the model's total (each layer counted as often as the model runs it).",
+                + "fuses) on the distinct convolutions of ResNet-50 and VGG-16 at 224×224, on the Java path (jdnn's "
+                + "SGEMM over the image's shifted rows), oneDNN's primitive, or both in alternation (turns of --turn "
+                + "seconds: oneDNN, Java, oneDNN, ...) with Java's speed relative to oneDNN's. Each layer warms up, "
+                + "is checked against the formula in double, then is timed run by run; the report gives the median "
+                + "(p50) and p99 latency, the GFLOP/s they correspond to (2·MACs per run), and the model's total "
+                + "(each layer counted as often as the model runs it).",
         sortOptions = false)
 final class BenchConvCommand implements Callable<Integer> {
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Measure jdnn's SGEMM (C = A·B, f32, row-major, off-heap operands) in GFLOP/s, beside oneDNN's",
-            "dnnl_sgemm on the same operands when oneDNN is available (calls alternate: jdnn, oneDNN, jdnn, ...).",
+            "dnnl_sgemm on the same operands when oneDNN is available (in turns: jdnn, oneDNN, jdnn, ...).",
             "Each size warms up, is checked against a double-precision spot check, then is timed call by call;",
             "the report gives the median (p50) and p99 latency, the GFLOP/s they correspond to, and oneDNN's speed",
             "relative to jdnn's."},

@@ -76,6 +76,6 @@ public final class ConvBenchRunner {
 
     /** oneDNN's implementation name, or the Java path (also where oneDNN fell back to it). */
     private static String implementation(Conv2dForward forward) {
-        return forward instanceof OneDnnConv2dForward onednn ? onednn.implementation() : "java:im2col+sgemm";
+        return forward instanceof OneDnnConv2dForward onednn ? onednn.implementation() : "java:sgemm";
     }
 }

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Forward convolution, Java path (im2col + SGEMM) vs oneDNN, on every distinct convolution of ResNet-50 (torchvision,
+ * Forward convolution, Java path (SGEMM) vs oneDNN, on every distinct convolution of ResNet-50 (torchvision,
  * stride on the 3×3) and VGG-16 at 224×224, batch 1 and 32, with the bias and post-op an inference compiler fuses,
  * and on {@code probe.1x1x1}, whose time is the cost of one call (on oneDNN: two primitive executions through FFM).
  * The layers are {@link ConvLayers}' (names as in {@code bench/native/conv-layers.txt}; a test keeps the list below

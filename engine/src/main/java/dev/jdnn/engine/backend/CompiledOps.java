@@ -16,7 +16,7 @@ import java.util.function.Function;
  */
 public final class CompiledOps implements AutoCloseable {
 
-    private record Key(String operation, Object spec) {
+    private record Key(String operation, Object spec, int threads) {
     }
 
     private final String backend;
@@ -36,7 +36,15 @@ public final class CompiledOps implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public <S, O> O get(String operation, S spec, Function<? super S, ? extends O> compile) {
-        Key key = new Key(operation, spec);
+        return get(operation, spec, 0, compile);
+    }
+
+    /**
+     * As {@link #get(String, Object, Function)} for an operation that is compiled for a number of threads (oneDNN's
+     * primitives fix theirs when they are created): a different count is another key, compiled anew.
+     */
+    public <S, O> O get(String operation, S spec, int threads, Function<? super S, ? extends O> compile) {
+        Key key = new Key(operation, spec, threads);
         Object op = ops.get(key);
         if (op == null) {
             synchronized (this) {

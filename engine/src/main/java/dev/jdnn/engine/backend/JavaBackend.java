@@ -1,7 +1,7 @@
 package dev.jdnn.engine.backend;
 
 /**
- * The primitives on jdnn's own kernels (im2col + SGEMM for convolution, the Vector API element-wise kernels). Works
+ * The primitives on jdnn's own kernels (SGEMM for convolution, the Vector API element-wise kernels). Works
  * wherever the JVM runs.
  */
 public final class JavaBackend implements Backend {

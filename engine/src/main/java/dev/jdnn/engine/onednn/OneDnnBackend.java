@@ -23,6 +23,7 @@ import dev.jdnn.engine.backend.Reorder;
 import dev.jdnn.engine.backend.ReorderSpec;
 import dev.jdnn.engine.backend.Sum;
 import dev.jdnn.engine.backend.SumSpec;
+import dev.jdnn.engine.parallel.Parallel;
 import dev.jdnn.nativelib.DnnlStatus;
 import dev.jdnn.nativelib.DnnlUnavailableException;
 import java.lang.System.Logger;
@@ -110,12 +111,17 @@ public final class OneDnnBackend implements Backend {
     }
 
     /**
-     * The cached operation for {@code spec}, compiled on oneDNN, or on the Java kernels where oneDNN answers
-     * {@code dnnl_unimplemented}.
+     * The cached operation for {@code spec} at the engine's thread count, compiled on oneDNN, or on the Java kernels
+     * where oneDNN answers {@code dnnl_unimplemented}. oneDNN's kernels split their work for the OpenMP thread count
+     * of the thread that creates them ({@code omp_get_max_threads}) and ask for that many threads whatever the count
+     * at execution, so the count is applied before creating and is part of the cache key: after
+     * {@code Parallel.setThreads} an operation is compiled anew (a primitive created on a thread that had not applied
+     * --threads 1 ran on every core).
      */
     private <S, O> O compile(String operation, S spec, Function<S, ? extends O> onednn,
                              Function<S, ? extends O> fallback) {
-        return ops.get(operation, spec, s -> {
+        OpenMpThreads.applyToCallingThread();
+        return ops.get(operation, spec, Parallel.threads(), s -> {
             try {
                 return onednn.apply(s);
             } catch (OneDnnException e) {
