@@ -22,18 +22,21 @@ import java.lang.foreign.MemorySegment;
  *   <li>otherwise, one image per GEMM reads B's rows straight from the image padded and split into its stride phases
  *       ({@link ShiftedColumns}): no column matrix is written, SGEMM packs each B panel inside its task from those
  *       rows, and one pass ({@link ConvOutput}) drops the GEMM's columns between output rows while adding the sum
- *       post-op's previous output, the bias and ReLU. On ResNet-50's 3×3 layers this took the Java path from about
- *       0.5 to about 0.7 of oneDNN's speed (bench/RESULTS.md);</li>
- *   <li>where an image's output plane is small (ResNet's 14×14 and 7×7 stages at batch > 1: a GEMM 49 or 196 wide
- *       wastes most of the 48-wide micro-kernel and leaves little to split over threads), several images' column
+ *       post-op's previous output, the bias and ReLU (bench/RESULTS.md has what this gained);</li>
+ *   <li>where an image's output plane is tiny (ResNet's 7×7 stage at batch > 1: a GEMM 49 wide wastes most of the
+ *       48-wide micro-kernel and leaves little to split over threads), several images' column
  *       matrices (im2col) sit side by side and one GEMM convolves them all; the sum post-op is SGEMM's beta = 1,
  *       bias (a vectorized per-channel add) and ReLU follow as an epilogue.</li>
  * </ul>
  */
 final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
 
-    /** Below this many output pixels per image, several images share one GEMM. */
-    private static final int NARROW_PLANE = 1024;
+    /**
+     * Below this many output pixels per image, several images share one GEMM (im2col side by side); above, one image
+     * per GEMM on the shifted columns. Batch 32, 2 threads: the shifted columns took ResNet-50's 28×28 3×3 from 41.7
+     * to 23.8 ms and its 14×14 one from 35.8 to 30.0 ms; its 7×7 one stays batched (30.8 ms either way).
+     */
+    private static final int NARROW_PLANE = 128;
     /** GEMM width (images · OH·OW) that batching aims for. */
     private static final int BATCHED_COLUMNS = 2048;
     /** The most memory the batched column matrix may take. */
