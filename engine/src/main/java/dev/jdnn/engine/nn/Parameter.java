@@ -17,7 +17,8 @@ public final class Parameter implements AutoCloseable {
 
     private final Shape shape;
     private final Tensor value; // null when shape-only
-    private Tensor grad;        // allocated by the first backward that reaches it
+    private Tensor grad;        // allocated by the first backward that reaches it, then kept
+    private boolean gradFresh = true; // no gradient since the last zeroGrad: grad() is null, the memory is reused
     private String name;
 
     private Parameter(Shape shape, Tensor value) {
@@ -57,12 +58,15 @@ public final class Parameter implements AutoCloseable {
         return value;
     }
 
-    /** The accumulated gradient, or {@code null} before the first backward reached this parameter. */
+    /**
+     * The gradient accumulated since the last {@link #zeroGrad()}, or {@code null} when no backward reached this
+     * parameter since then (PyTorch's {@code set_to_none}: optimizers skip it).
+     */
     public Tensor grad() {
-        return grad;
+        return gradFresh ? null : grad;
     }
 
-    /** The gradient, allocated (zero) on first use. */
+    /** The gradient's memory, allocated on first use (its contents are undefined while {@link #grad()} is null). */
     public Tensor gradOrAllocate() {
         if (grad == null) {
             grad = Tensor.allocate(shape, DType.F32);
@@ -70,11 +74,19 @@ public final class Parameter implements AutoCloseable {
         return grad;
     }
 
-    /** Sets the gradient to zero (keeps its memory). */
+    /**
+     * Whether the next gradient contribution is the first since {@link #zeroGrad()} (it may then overwrite the memory
+     * instead of adding to it); marks the gradient as present.
+     */
+    public boolean takeFreshGrad() {
+        boolean fresh = gradFresh;
+        gradFresh = false;
+        return fresh;
+    }
+
+    /** Forgets the gradient ({@link #grad()} becomes null); its memory is kept for the next backward. */
     public void zeroGrad() {
-        if (grad != null) {
-            grad.fill(0f);
-        }
+        gradFresh = true;
     }
 
     /** The state-dict key, or {@code null} before the module tree named it. */

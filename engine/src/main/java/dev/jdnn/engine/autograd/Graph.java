@@ -1,0 +1,222 @@
+package dev.jdnn.engine.autograd;
+
+import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.nn.Parameter;
+import dev.jdnn.engine.tensor.DType;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One forward (and backward) pass: the tape of ops recorded while a model's forward runs, the backend that computes
+ * them, and every tensor the pass allocates. {@link #backward} walks the tape in reverse: each op adds its inputs'
+ * gradients, then what it saved and its output are freed at once (unless retained). {@link #close()} frees whatever
+ * is left. Parameters' values and gradients belong to their modules, never to the graph.
+ *
+ * <p>A graph records nothing while {@link Autograd#isGradEnabled()} is false (inference), and a shape-only graph
+ * ({@link #shapeOnly}) computes no values at all: its ops only propagate shapes and report each layer to a
+ * {@link Trace} (output shape, parameters, multiply-accumulates), which is how a model's structure is read without
+ * allocating it. One graph is used by one thread.
+ */
+public final class Graph implements AutoCloseable {
+
+    private final Backend backend;    // null when shape-only
+    private final Trace trace;        // non-null when shape-only
+    private final List<Node> tape = new ArrayList<>();
+    private final Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final ArrayDeque<String> scopes = new ArrayDeque<>();
+    private boolean backwardDone;
+    private boolean closed;
+
+    private Graph(Backend backend, Trace trace) {
+        this.backend = backend;
+        this.trace = trace;
+    }
+
+    /** A graph that computes on {@code backend} (and records for backward while gradients are enabled). */
+    public static Graph on(Backend backend) {
+        return new Graph(Objects.requireNonNull(backend, "backend"), null);
+    }
+
+    /** A graph that only propagates shapes, reporting every layer to {@code trace}. */
+    public static Graph shapeOnly(Trace trace) {
+        return new Graph(null, Objects.requireNonNull(trace, "trace"));
+    }
+
+    /** Whether this graph computes no values. */
+    public boolean isShapeOnly() {
+        return backend == null;
+    }
+
+    /** The backend ops run on; fails for a shape-only graph. */
+    public Backend backend() {
+        if (backend == null) {
+            throw new IllegalStateException("a shape-only graph has no backend");
+        }
+        return backend;
+    }
+
+    /** The trace of a shape-only graph, or {@code null}. */
+    public Trace trace() {
+        return trace;
+    }
+
+    /**
+     * An input of the pass: {@code tensor} is the caller's (the graph neither copies nor frees it). No gradient is
+     * computed for it.
+     */
+    public Variable input(Tensor tensor) {
+        requireOpen();
+        return new Variable(this, tensor.shape(), tensor, null, false);
+    }
+
+    /** An input of a shape-only graph: a shape, no memory. */
+    public Variable input(Shape shape) {
+        requireOpen();
+        if (!isShapeOnly()) {
+            throw new IllegalStateException("input(shape) is for shape-only graphs; pass a tensor");
+        }
+        return new Variable(this, shape, null, null, false);
+    }
+
+    /** The variable standing for {@code parameter} in this pass; its gradient accumulates into the parameter's. */
+    public Variable parameter(Parameter parameter) {
+        requireOpen();
+        Tensor value = isShapeOnly() ? null : parameter.value();
+        return new Variable(this, parameter.shape(), value, parameter, !isShapeOnly() && Autograd.isGradEnabled());
+    }
+
+    /** Whether ops of this pass record themselves for backward. */
+    boolean recording() {
+        return !isShapeOnly() && Autograd.isGradEnabled();
+    }
+
+    /** A new variable for an op's output: allocated (zero-filled) unless shape-only. */
+    Variable output(Shape shape, boolean requiresGrad) {
+        requireOpen();
+        return new Variable(this, shape, isShapeOnly() ? null : allocate(shape), null, requiresGrad && recording());
+    }
+
+    /** Whether any of {@code inputs} needs a gradient (then the op's output does too). */
+    static boolean anyRequiresGrad(List<Variable> inputs) {
+        for (Variable input : inputs) {
+            if (input.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records {@code node} for backward if this pass records and its output needs a gradient. */
+    void record(Node node) {
+        if (recording() && node.output.requiresGrad()) {
+            tape.add(node);
+        } else {
+            node.release();
+        }
+    }
+
+    /** An f32 tensor this graph owns and frees at close (or earlier, through {@link #free}). */
+    Tensor allocate(Shape shape) {
+        return allocate(shape, DType.F32);
+    }
+
+    /** A tensor of {@code dtype} this graph owns. */
+    Tensor allocate(Shape shape, DType dtype) {
+        Tensor tensor = Tensor.allocate(shape, dtype);
+        owned.add(tensor);
+        return tensor;
+    }
+
+    /** Frees a tensor this graph owns now. */
+    void free(Tensor tensor) {
+        if (tensor != null && owned.remove(tensor)) {
+            tensor.close();
+        }
+    }
+
+    /** Enters a named module scope (the trace's layer names follow it); {@link #exitScope} leaves it. */
+    public void enterScope(String name) {
+        scopes.addLast(name);
+    }
+
+    public void exitScope() {
+        scopes.removeLast();
+    }
+
+    /** The dotted name of the current module scope ({@code layer1.0.conv1}), empty at the top. */
+    public String scopeName() {
+        return String.join(".", scopes);
+    }
+
+    /**
+     * Backpropagates from {@code loss}, a single-element variable: d(loss)/d(loss) = 1, then every recorded op in
+     * reverse order. Parameters' gradients accumulate (call the optimizer's {@code zeroGrad} between steps). Once per
+     * graph.
+     */
+    public void backward(Variable loss) {
+        backward(loss, 1f);
+    }
+
+    /** {@link #backward(Variable)} with d(total)/d(loss) = {@code scale} (a weighted sum of losses, loss scaling). */
+    public void backward(Variable loss, float scale) {
+        requireOpen();
+        if (loss.graph() != this) {
+            throw new IllegalArgumentException("backward: the loss belongs to another graph");
+        }
+        if (loss.shape().elementCount() != 1) {
+            throw new IllegalArgumentException("backward: the loss must have one element, got shape " + loss.shape());
+        }
+        if (backwardDone) {
+            throw new IllegalStateException("backward: this graph has already run backward (record a new pass)");
+        }
+        if (!loss.requiresGrad()) {
+            throw new IllegalStateException("backward: the loss does not depend on anything that needs a gradient"
+                    + " (was it computed with gradients disabled, or from inputs only?)");
+        }
+        backwardDone = true;
+        loss.accumulateGrad(grad -> grad.fill(scale));
+        for (int i = tape.size() - 1; i >= 0; i--) {
+            Node node = tape.get(i);
+            Tensor gradOutput = node.output.ownGrad();
+            if (gradOutput != null) {
+                node.backward(gradOutput);
+            }
+            node.release();
+            node.output.release();
+            tape.set(i, null);
+        }
+        tape.clear();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this graph was closed");
+        }
+    }
+
+    /** Frees every tensor the pass allocated that is still alive, retained values included. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Node node : tape) {
+            if (node != null) {
+                node.release();
+            }
+        }
+        tape.clear();
+        for (Tensor tensor : owned) {
+            tensor.close();
+        }
+        owned.clear();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.jdnn.engine.autograd;
+
+import dev.jdnn.engine.kernel.Activations;
+import dev.jdnn.engine.nn.Parameter;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A value in a {@link Graph}: a tensor (none in a shape-only graph), the op that made it, and the gradient backward
+ * accumulates into it. Variables are made by the graph ({@link Graph#input}, {@link Graph#parameter}) and by ops; the
+ * graph owns their memory, except a parameter's, which its module owns.
+ */
+public final class Variable {
+
+    private final Graph graph;
+    private final Shape shape;
+    private Tensor value;              // null in a shape-only graph, and after the graph released it
+    private final Parameter parameter; // the module's parameter this leaf stands for, or null
+    private final boolean requiresGrad;
+    private Tensor grad;               // graph-owned gradient of a non-parameter, or null
+    private boolean retained;
+
+    Variable(Graph graph, Shape shape, Tensor value, Parameter parameter, boolean requiresGrad) {
+        this.graph = graph;
+        this.shape = Objects.requireNonNull(shape, "shape");
+        this.value = value;
+        this.parameter = parameter;
+        this.requiresGrad = requiresGrad;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    /** {@code shape().dim(axis)}. */
+    public int dim(int axis) {
+        return shape.dim(axis);
+    }
+
+    /** The values; fails in a shape-only graph or once backward has released them. */
+    public Tensor value() {
+        if (value == null) {
+            throw new IllegalStateException(graph.isShapeOnly()
+                    ? "a shape-only graph has no values (variable " + shape + ")"
+                    : "variable " + shape + " was released by backward; call retain() before backward to keep it");
+        }
+        return value;
+    }
+
+    /** Whether backward computes a gradient for this variable. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** The module parameter this variable stands for, or {@code null}. */
+    public Parameter parameter() {
+        return parameter;
+    }
+
+    /** The gradient backward computed: a parameter's accumulated gradient, or this graph's; {@code null} if none. */
+    public Tensor grad() {
+        return parameter != null ? parameter.grad() : grad;
+    }
+
+    /** Keeps this variable's value through backward (for reading logits or the loss afterwards); returns it. */
+    public Variable retain() {
+        retained = true;
+        return this;
+    }
+
+    boolean isRetained() {
+        return retained;
+    }
+
+    /**
+     * Adds a gradient contribution: {@code write} fills the tensor it is given with the contribution, which lands in
+     * the gradient directly when it is the first one (no copy), or is added to it otherwise.
+     */
+    void accumulateGrad(Consumer<Tensor> write) {
+        if (!requiresGrad) {
+            return;
+        }
+        if (parameter != null) {
+            if (parameter.takeFreshGrad()) {
+                write.accept(parameter.gradOrAllocate());
+            } else {
+                addInto(parameter.gradOrAllocate(), write);
+            }
+            return;
+        }
+        if (grad == null) {
+            grad = graph.allocate(shape);
+            write.accept(grad);
+        } else {
+            addInto(grad, write);
+        }
+    }
+
+    private void addInto(Tensor target, Consumer<Tensor> write) {
+        try (Tensor contribution = Tensor.allocate(shape, dev.jdnn.engine.tensor.DType.F32)) {
+            write.accept(contribution);
+            Activations.add(target, contribution, target);
+        }
+    }
+
+    /** The graph-owned gradient, or {@code null}. */
+    Tensor ownGrad() {
+        return grad;
+    }
+
+    /** Frees the value and gradient this graph owns (never a parameter's). */
+    void release() {
+        if (parameter == null) {
+            if (value != null && !retained) {
+                graph.free(value);
+                value = null;
+            }
+            if (grad != null) {
+                graph.free(grad);
+                grad = null;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Variable" + shape + (parameter != null ? " " + parameter.name() : "");
+    }
+}
