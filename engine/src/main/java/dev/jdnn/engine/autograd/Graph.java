@@ -103,6 +103,16 @@ public final class Graph implements AutoCloseable {
         return new Variable(this, shape, isShapeOnly() ? null : allocate(shape), null, requiresGrad && recording());
     }
 
+    /**
+     * A variable whose value is a view of another variable's memory ({@code reshape}, {@code flatten}): the graph does
+     * not free it (the base's owner does), and the view is used only while its base is alive, which the reverse walk
+     * guarantees.
+     */
+    Variable view(Tensor view, boolean requiresGrad) {
+        requireOpen();
+        return new Variable(this, view.shape(), view, null, requiresGrad && recording());
+    }
+
     /** Whether any of {@code inputs} needs a gradient (then the op's output does too). */
     static boolean anyRequiresGrad(List<Variable> inputs) {
         for (Variable input : inputs) {
@@ -141,6 +151,25 @@ public final class Graph implements AutoCloseable {
         }
     }
 
+    /**
+     * Reports a layer to the trace of a shape-only graph (does nothing otherwise): {@code parameters} are the
+     * parameter variables the op reads (each counted once per pass), {@code macs} its multiply-accumulates.
+     */
+    void traceLayer(String op, Shape output, long macs, Variable... parameters) {
+        if (trace == null) {
+            return;
+        }
+        List<Object> objects = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        for (Variable parameter : parameters) {
+            if (parameter != null && parameter.parameter() != null) {
+                objects.add(parameter.parameter());
+                sizes.add(parameter.parameter().elementCount());
+            }
+        }
+        trace.add(scopeName(), op, output, objects, sizes, macs);
+    }
+
     /** Enters a named module scope (the trace's layer names follow it); {@link #exitScope} leaves it. */
     public void enterScope(String name) {
         scopes.addLast(name);
@@ -164,24 +193,38 @@ public final class Graph implements AutoCloseable {
         backward(loss, 1f);
     }
 
+
     /** {@link #backward(Variable)} with d(total)/d(loss) = {@code scale} (a weighted sum of losses, loss scaling). */
     public void backward(Variable loss, float scale) {
-        requireOpen();
-        if (loss.graph() != this) {
-            throw new IllegalArgumentException("backward: the loss belongs to another graph");
-        }
         if (loss.shape().elementCount() != 1) {
             throw new IllegalArgumentException("backward: the loss must have one element, got shape " + loss.shape());
+        }
+        run(loss, grad -> grad.fill(scale));
+    }
+
+    /**
+     * Backpropagates from any {@code output} given d(total)/d(output) ({@code gradient}, the output's shape), as
+     * PyTorch's {@code output.backward(gradient)}: how a Jacobian-vector product is taken (gradient checks).
+     */
+    public void backward(Variable output, Tensor gradient) {
+        gradient.shape().requireEqual(output.shape(), "backward: gradient of the output");
+        run(output, grad -> grad.copyFrom(gradient));
+    }
+
+    private void run(Variable output, java.util.function.Consumer<Tensor> seed) {
+        requireOpen();
+        if (output.graph() != this) {
+            throw new IllegalArgumentException("backward: the output belongs to another graph");
         }
         if (backwardDone) {
             throw new IllegalStateException("backward: this graph has already run backward (record a new pass)");
         }
-        if (!loss.requiresGrad()) {
-            throw new IllegalStateException("backward: the loss does not depend on anything that needs a gradient"
+        if (!output.requiresGrad()) {
+            throw new IllegalStateException("backward: the output does not depend on anything that needs a gradient"
                     + " (was it computed with gradients disabled, or from inputs only?)");
         }
         backwardDone = true;
-        loss.accumulateGrad(grad -> grad.fill(scale));
+        output.accumulateGrad(seed);
         for (int i = tape.size() - 1; i >= 0; i--) {
             Node node = tape.get(i);
             Tensor gradOutput = node.output.ownGrad();

@@ -1,0 +1,43 @@
+package dev.jdnn.engine.autograd;
+
+import dev.jdnn.engine.backend.Eltwise;
+import dev.jdnn.engine.backend.EltwiseSpec;
+import dev.jdnn.engine.kernel.Activation;
+import dev.jdnn.engine.tensor.Tensor;
+import java.util.List;
+
+/** ReLU, Tanh, Sigmoid, SiLU, Hardswish, Hardsigmoid on the backend's element-wise op. */
+final class ActivationNode extends Node {
+
+    private final Eltwise op;
+
+    private ActivationNode(Eltwise op, Variable x, Variable y) {
+        super(List.of(x), y);
+        this.op = op;
+    }
+
+    static Variable apply(Variable x, Activation function) {
+        Graph graph = x.graph();
+        EltwiseSpec spec = new EltwiseSpec(x.shape(), function);
+        Variable y = graph.output(x.shape(), x.requiresGrad());
+        graph.traceLayer(spec.name(), y.shape(), 0);
+        if (graph.isShapeOnly()) {
+            return y;
+        }
+        Eltwise op = graph.backend().eltwise(spec);
+        op.forward(x.value(), y.value());
+        graph.record(new ActivationNode(op, x, y));
+        return y;
+    }
+
+    @Override
+    void backward(Tensor gradOutput) {
+        Variable x = inputs.get(0);
+        x.accumulateGrad(gradInput -> op.backward(x.value(), output.value(), gradOutput, gradInput));
+    }
+
+    @Override
+    String name() {
+        return op.spec().name();
+    }
+}

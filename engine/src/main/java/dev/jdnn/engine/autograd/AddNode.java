@@ -1,0 +1,38 @@
+package dev.jdnn.engine.autograd;
+
+import dev.jdnn.engine.kernel.Activations;
+import dev.jdnn.engine.tensor.Tensor;
+import java.util.List;
+
+/** Element-wise addition of two tensors of one shape (residual connections); the gradient goes to both unchanged. */
+final class AddNode extends Node {
+
+    private AddNode(Variable a, Variable b, Variable y) {
+        super(List.of(a, b), y);
+    }
+
+    static Variable apply(Variable a, Variable b) {
+        Graph graph = a.graph();
+        b.shape().requireEqual(a.shape(), "add: second operand");
+        Variable y = graph.output(a.shape(), a.requiresGrad() || b.requiresGrad());
+        graph.traceLayer("add", y.shape(), 0);
+        if (graph.isShapeOnly()) {
+            return y;
+        }
+        Activations.add(a.value(), b.value(), y.value());
+        graph.record(new AddNode(a, b, y));
+        return y;
+    }
+
+    @Override
+    void backward(Tensor gradOutput) {
+        for (Variable input : inputs) {
+            input.accumulateGrad(target -> target.copyFrom(gradOutput));
+        }
+    }
+
+    @Override
+    String name() {
+        return "add";
+    }
+}
