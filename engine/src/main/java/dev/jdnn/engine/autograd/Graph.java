@@ -238,6 +238,16 @@ public final class Graph implements AutoCloseable {
         tape.clear();
     }
 
+    /** Tensors this graph owns that are still allocated (for tests and leak checks). */
+    public int liveTensors() {
+        return owned.size();
+    }
+
+    /** Ops recorded and not yet backpropagated. */
+    public int recordedOps() {
+        return tape.size();
+    }
+
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("this graph was closed");
