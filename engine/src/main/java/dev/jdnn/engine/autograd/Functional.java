@@ -75,6 +75,26 @@ public final class Functional {
         return AddNode.apply(a, b);
     }
 
+    /** {@code adaptive_avg_pool2d(x, (outputHeight, outputWidth))}. */
+    public static Variable adaptiveAvgPool2d(Variable x, int outputHeight, int outputWidth) {
+        return AdaptiveAvgPoolNode.apply(x, outputHeight, outputWidth);
+    }
+
+    /** {@code x · s} with {@code s (N, C, 1, 1)} broadcast over each plane (squeeze-and-excitation). */
+    public static Variable channelScale(Variable x, Variable s) {
+        return ChannelScaleNode.apply(x, s);
+    }
+
+    /** ShuffleNet's channel shuffle with {@code groups} groups. */
+    public static Variable channelShuffle(Variable x, int groups) {
+        return ChannelShuffleNode.apply(x, groups);
+    }
+
+    /** Dropout with probability {@code p} in training mode; the identity in evaluation mode. */
+    public static Variable dropout(Variable x, double p) {
+        return DropoutNode.apply(x, p);
+    }
+
     /** Mean softmax cross-entropy of {@code logits (N, K)} against class indices, with label smoothing ε. */
     public static Variable crossEntropy(Variable logits, int[] labels, double labelSmoothing) {
         return CrossEntropyNode.apply(logits, labels, labelSmoothing);

@@ -33,6 +33,8 @@ public final class Graph implements AutoCloseable {
     private final ArrayDeque<String> scopes = new ArrayDeque<>();
     private boolean backwardDone;
     private boolean closed;
+    private long seed;        // of the random ops (dropout) of this pass
+    private long randomCalls; // random ops run so far in this pass
 
     private Graph(Backend backend, Trace trace) {
         this.backend = backend;
@@ -47,6 +49,27 @@ public final class Graph implements AutoCloseable {
     /** A graph that only propagates shapes, reporting every layer to {@code trace}. */
     public static Graph shapeOnly(Trace trace) {
         return new Graph(null, Objects.requireNonNull(trace, "trace"));
+    }
+
+    /**
+     * Seeds this pass's random ops: the k-th dropout of the pass draws its mask from {@code (seed, k)} only, so a
+     * training step is reproducible whatever the thread count (the trainer derives the seed from the run's seed, the
+     * epoch and the step). Returns this graph.
+     */
+    public Graph seeded(long seed) {
+        this.seed = seed;
+        this.randomCalls = 0;
+        return this;
+    }
+
+    /** The seed of this pass's random ops. */
+    long seed() {
+        return seed;
+    }
+
+    /** The index of the next random op of this pass. */
+    long nextRandomCall() {
+        return randomCalls++;
     }
 
     /** Whether this graph computes no values. */

@@ -135,6 +135,22 @@ class GradientCheckTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void adaptivePoolingChannelOpsAndDropout(String name) {
+        Backend backend = BACKENDS.get(name);
+        GradientCheck.check("adaptive avg pool 5x7 -> 3x2", backend, List.of(RandomData.uniform(80, 70)),
+                List.of(Shape.of(1, 2, 5, 7)), (g, v) -> Functional.adaptiveAvgPool2d(v.get(0), 3, 2));
+        GradientCheck.check("channel scale", backend, List.of(RandomData.uniform(81, 36), RandomData.uniform(82, 6)),
+                List.of(Shape.of(2, 3, 2, 3), Shape.of(2, 3, 1, 1)),
+                (g, v) -> Functional.channelScale(v.get(0), v.get(1)));
+        GradientCheck.check("channel shuffle", backend, List.of(RandomData.uniform(83, 24)),
+                List.of(Shape.of(1, 6, 2, 2)), (g, v) -> Functional.channelShuffle(v.get(0), 3));
+        // The same (seed, call) in every pass: the same mask, so the function is fixed and linear.
+        GradientCheck.check("dropout 0.4", backend, List.of(RandomData.uniform(84, 40)),
+                List.of(Shape.of(4, 10)), (g, v) -> Functional.dropout(v.get(0), 0.4));
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void crossEntropyWithSmoothing(String name) {
         int[] labels = {2, 0, 4};
         for (double smoothing : new double[] {0, 0.1}) {

@@ -1,0 +1,37 @@
+package dev.jdnn.engine.autograd;
+
+import dev.jdnn.engine.kernel.AdaptiveAvgPool2d;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import java.util.List;
+
+/** {@code adaptive_avg_pool2d(x, (OH, OW))} with PyTorch's windows. */
+final class AdaptiveAvgPoolNode extends Node {
+
+    private AdaptiveAvgPoolNode(Variable x, Variable y) {
+        super(List.of(x), y);
+    }
+
+    static Variable apply(Variable x, int outputHeight, int outputWidth) {
+        Graph graph = x.graph();
+        Shape shape = AdaptiveAvgPool2d.outputShape(x.shape(), outputHeight, outputWidth);
+        Variable y = graph.output(shape, x.requiresGrad());
+        graph.traceLayer("adaptive_avgpool " + outputHeight + "x" + outputWidth, shape, 0);
+        if (graph.isShapeOnly()) {
+            return y;
+        }
+        AdaptiveAvgPool2d.forward(x.value(), y.value());
+        graph.record(new AdaptiveAvgPoolNode(x, y));
+        return y;
+    }
+
+    @Override
+    void backward(Tensor gradOutput) {
+        inputs.get(0).accumulateGrad(gradInput -> AdaptiveAvgPool2d.backward(gradOutput, gradInput));
+    }
+
+    @Override
+    String name() {
+        return "adaptive_avg_pool2d";
+    }
+}
