@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * {@code torch.nn.BatchNorm2d} (affine, tracking running statistics): parameters {@code weight} (1) and {@code bias}
- * (0), buffers {@code running_mean} (0) and {@code running_var} (1); {@link #numBatchesTracked()} counts the training
- * batches as PyTorch's {@code num_batches_tracked}.
+ * (0), buffers {@code running_mean} (0), {@code running_var} (1) and {@code num_batches_tracked} (0; a 0-d f32 tensor
+ * here, exact to 2²⁴ batches, written to safetensors as PyTorch's int64).
  */
 public final class BatchNorm2d extends Module {
 
@@ -19,7 +19,7 @@ public final class BatchNorm2d extends Module {
     private final Parameter bias;
     private final Tensor runningMean; // (C), null when shape-only
     private final Tensor runningVar;  // (C), null when shape-only
-    private long numBatchesTracked;
+    private final Tensor numBatchesTracked; // (), null when shape-only
 
     public BatchNorm2d(int numFeatures) {
         this(numFeatures, 1e-5, 0.1);
@@ -39,6 +39,7 @@ public final class BatchNorm2d extends Module {
         this.bias = parameter("bias", numFeatures);
         this.runningMean = buffer("running_mean", 0f, numFeatures);
         this.runningVar = buffer("running_var", 1f, numFeatures);
+        this.numBatchesTracked = buffer("num_batches_tracked", 0f);
     }
 
     @Override
@@ -47,25 +48,21 @@ public final class BatchNorm2d extends Module {
         bias.value().fill(0f);
         runningMean.fill(0f);
         runningVar.fill(1f);
-        numBatchesTracked = 0;
+        numBatchesTracked.fill(0f);
     }
 
     @Override
     protected Variable forward(Graph graph, Variable x) {
         if (dev.jdnn.engine.autograd.Autograd.isTraining() && !graph.isShapeOnly()) {
-            numBatchesTracked++;
+            numBatchesTracked.fill(numBatchesTracked.toFloatArray()[0] + 1);
         }
         return Functional.batchNorm2d(x, graph.parameter(weight), graph.parameter(bias), runningMean, runningVar,
                 momentum, epsilon);
     }
 
+    /** Training batches seen ({@code num_batches_tracked}). */
     public long numBatchesTracked() {
-        return numBatchesTracked;
-    }
-
-    /** Sets the batch counter (when loading a state dict). */
-    public void numBatchesTracked(long count) {
-        this.numBatchesTracked = count;
+        return (long) numBatchesTracked.toFloatArray()[0];
     }
 
     public Parameter weight() {

@@ -5,6 +5,7 @@ import dev.jdnn.engine.autograd.Graph;
 import dev.jdnn.engine.autograd.Variable;
 import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.nn.Module;
+import dev.jdnn.engine.train.optim.Optimizer;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -31,24 +32,15 @@ public final class Trainer {
         double at(int epoch, int step, int stepsPerEpoch);
     }
 
-    /** What the trainer needs of an optimizer. */
-    public interface Steps {
-        void zeroGrad();
-
-        void step();
-
-        void setLearningRate(double learningRate);
-    }
-
     private final Module model;
     private final Backend backend;
-    private final Steps optimizer;
+    private final Optimizer optimizer;
     private final LearningRate learningRate;
     private final Loss loss;
     private final long seed;
     private final Consumer<TrainingEvent> events;
 
-    public Trainer(Module model, Backend backend, Steps optimizer, LearningRate learningRate, Loss loss, long seed,
+    public Trainer(Module model, Backend backend, Optimizer optimizer, LearningRate learningRate, Loss loss, long seed,
                    Consumer<TrainingEvent> events) {
         this.model = Objects.requireNonNull(model, "model");
         this.backend = Objects.requireNonNull(backend, "backend");

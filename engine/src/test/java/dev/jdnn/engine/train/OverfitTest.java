@@ -10,12 +10,12 @@ import dev.jdnn.engine.nn.Flatten;
 import dev.jdnn.engine.nn.Linear;
 import dev.jdnn.engine.nn.MaxPool2d;
 import dev.jdnn.engine.nn.Module;
-import dev.jdnn.engine.nn.Parameter;
 import dev.jdnn.engine.nn.ReLU;
 import dev.jdnn.engine.nn.Sequential;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.testing.RandomData;
 import dev.jdnn.engine.testing.TestBackends;
+import dev.jdnn.engine.train.optim.Sgd;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -34,34 +34,6 @@ class OverfitTest {
 
     static List<String> backends() {
         return TestBackends.NAMES;
-    }
-
-    /** Plain SGD, {@code p -= lr·g}, enough to overfit (the optimizers have their own tests). */
-    private record PlainSgd(List<Parameter> parameters, double[] rate) implements Trainer.Steps {
-        @Override
-        public void zeroGrad() {
-            parameters.forEach(Parameter::zeroGrad);
-        }
-
-        @Override
-        public void step() {
-            for (Parameter p : parameters) {
-                Tensor g = p.grad();
-                if (g != null) {
-                    float[] values = p.value().toFloatArray();
-                    float[] grads = g.toFloatArray();
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] -= (float) (rate[0] * grads[i]);
-                    }
-                    p.value().copyFrom(values);
-                }
-            }
-        }
-
-        @Override
-        public void setLearningRate(double learningRate) {
-            rate[0] = learningRate;
-        }
     }
 
     /** One fixed batch, every epoch. */
@@ -95,7 +67,7 @@ class OverfitTest {
                 new MaxPool2d(2, 2), new Flatten(), new Linear(8 * 6 * 6, 10));
              Tensor images = Tensor.of(RandomData.uniform(5, n * 144), n, 1, 12, 12)) {
             model.initialize(42);
-            PlainSgd sgd = new PlainSgd(model.parameters(), new double[1]);
+            Sgd sgd = new Sgd(model.parameters(), 0.1);
             List<EpochResult> results = new ArrayList<>();
             Trainer trainer = new Trainer(model, backend, sgd, (epoch, step, steps) -> 0.1, Loss.crossEntropy(0), 7,
                     event -> { });
@@ -107,6 +79,7 @@ class OverfitTest {
             assertTrue(first > 1.5, "starts near ln 10 = 2.3, got " + first);
             assertTrue(last < 0.05, "loss after 150 steps on one batch: " + last + " (first " + first + ")");
             assertEquals(1.0, results.getLast().trainAccuracy());
+            sgd.close();
         }
     }
 }
