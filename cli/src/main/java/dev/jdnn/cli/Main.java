@@ -9,6 +9,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // The training curves are drawn off screen (XChart on java.awt): never look for a display.
+        System.setProperty("java.awt.headless", "true");
         System.exit(run(args));
     }
 
