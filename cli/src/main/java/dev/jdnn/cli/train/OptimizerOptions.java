@@ -121,9 +121,6 @@ public final class OptimizerOptions {
             throw new ParameterException(spec.commandLine(), "--schedule: '" + schedule + "' has a number that is not "
                     + "one (" + e.getMessage() + ")", e);
         } catch (IllegalArgumentException e) {
-            if (e instanceof ParameterException) {
-                throw e;
-            }
             throw new ParameterException(spec.commandLine(), "--schedule " + schedule + ": " + e.getMessage(), e);
         }
     }
