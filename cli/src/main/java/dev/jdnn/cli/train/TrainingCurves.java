@@ -1,11 +1,10 @@
 package dev.jdnn.cli.train;
 
+import dev.jdnn.engine.io.AtomicFiles;
 import dev.jdnn.engine.train.EpochResult;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -54,15 +53,16 @@ public final class TrainingCurves {
         graphics.drawImage(right, left.getWidth(), 0, null);
         graphics.dispose();
         Path target = directory.resolve(PNG);
-        Path temp = Files.createTempFile(directory, "." + PNG, ".tmp");
-        try {
-            if (!ImageIO.write(both, "png", temp.toFile())) {
-                throw new IOException("no PNG writer in this JVM (javax.imageio)");
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(both, "png", png)) {
+            throw new IOException("no PNG writer in this JVM (javax.imageio)");
         }
+        AtomicFiles.write(target, channel -> {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(png.toByteArray());
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        });
         return target;
     }
 

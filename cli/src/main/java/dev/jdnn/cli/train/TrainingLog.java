@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jdnn.engine.io.AtomicFiles;
 import dev.jdnn.engine.train.EpochResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,8 +56,8 @@ public final class TrainingLog {
     /** Adds an epoch and rewrites both files. */
     public void add(EpochResult result) throws IOException {
         epochs.add(result);
-        writeAtomically(directory.resolve(CSV), csv());
-        writeAtomically(directory.resolve(JSON), MAPPER.writeValueAsString(json()));
+        AtomicFiles.writeString(directory.resolve(CSV), csv());
+        AtomicFiles.writeString(directory.resolve(JSON), MAPPER.writeValueAsString(json()));
     }
 
     /** Every epoch so far (earlier runs' included when resuming). */
@@ -107,20 +106,6 @@ public final class TrainingLog {
             row.putNull(field);
         } else {
             row.put(field, value);
-        }
-    }
-
-    /** Writes {@code text} to a temp file beside {@code target}, forces it to disk, then renames it over the target. */
-    static void writeAtomically(Path target, String text) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 }
