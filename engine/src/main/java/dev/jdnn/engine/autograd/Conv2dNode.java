@@ -47,18 +47,8 @@ final class Conv2dNode extends Node {
         Variable bias = inputs.size() > 2 ? inputs.get(2) : null;
         Conv2dBackward op = output.graph().backend().conv2dBackward(spec);
         x.accumulateGrad(gradInput -> op.backwardData(gradOutput, weight.value(), gradInput));
-        if (weight.requiresGrad() || (bias != null && bias.requiresGrad())) {
-            Graph graph = output.graph();
-            Tensor gradWeight = graph.allocate(spec.weightShape());
-            Tensor gradBias = bias == null ? null : graph.allocate(spec.biasShape());
-            op.backwardWeights(x.value(), gradOutput, gradWeight, gradBias);
-            weight.accumulateGrad(target -> target.copyFrom(gradWeight));
-            if (bias != null) {
-                bias.accumulateGrad(target -> target.copyFrom(gradBias));
-            }
-            graph.free(gradWeight);
-            graph.free(gradBias);
-        }
+        accumulateWeightGradients(weight, bias,
+                (gradWeight, gradBias) -> op.backwardWeights(x.value(), gradOutput, gradWeight, gradBias));
     }
 
     @Override

@@ -43,19 +43,8 @@ final class LinearNode extends Node {
         Variable weight = inputs.get(1);
         Variable bias = inputs.size() > 2 ? inputs.get(2) : null;
         x.accumulateGrad(gradInput -> op.backwardData(gradOutput, weight.value(), gradInput));
-        if (weight.requiresGrad() || (bias != null && bias.requiresGrad())) {
-            Graph graph = output.graph();
-            LinearSpec spec = op.spec();
-            Tensor gradWeight = graph.allocate(spec.weightShape());
-            Tensor gradBias = bias == null ? null : graph.allocate(spec.biasShape());
-            op.backwardWeights(x.value(), gradOutput, gradWeight, gradBias);
-            weight.accumulateGrad(target -> target.copyFrom(gradWeight));
-            if (bias != null) {
-                bias.accumulateGrad(target -> target.copyFrom(gradBias));
-            }
-            graph.free(gradWeight);
-            graph.free(gradBias);
-        }
+        accumulateWeightGradients(weight, bias,
+                (gradWeight, gradBias) -> op.backwardWeights(x.value(), gradOutput, gradWeight, gradBias));
     }
 
     @Override

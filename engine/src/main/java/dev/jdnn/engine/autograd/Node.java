@@ -21,6 +21,28 @@ abstract class Node {
     /** Adds d(loss)/d(input) for every input that requires a gradient, given d(loss)/d(output). */
     abstract void backward(Tensor gradOutput);
 
+    /**
+     * For backward ops that write the weight and bias gradients together ({@code backwardWeights}): computes both into
+     * temporaries and adds them to the weight's and the bias's gradients ({@code bias} may be {@code null}); nothing
+     * when neither needs one.
+     */
+    static void accumulateWeightGradients(Variable weight, Variable bias,
+                                          java.util.function.BiConsumer<Tensor, Tensor> backwardWeights) {
+        if (!weight.requiresGrad() && (bias == null || !bias.requiresGrad())) {
+            return;
+        }
+        Graph graph = weight.graph();
+        Tensor gradWeight = graph.allocate(weight.shape());
+        Tensor gradBias = bias == null ? null : graph.allocate(bias.shape());
+        backwardWeights.accept(gradWeight, gradBias);
+        weight.accumulateGrad(target -> target.copyFrom(gradWeight));
+        if (bias != null) {
+            bias.accumulateGrad(target -> target.copyFrom(gradBias));
+        }
+        graph.free(gradWeight);
+        graph.free(gradBias);
+    }
+
     /** Frees what this op saved for backward (workspaces, masks, statistics). */
     void release() {
     }
