@@ -30,6 +30,12 @@ public final class Sgemm {
     static final int KC = 1024;
     /** Rows of C per task (the M block). */
     static final int MC = 128;
+    /**
+     * Below this many multiply-accumulates a product runs on the calling thread alone: waking the workers costs
+     * microseconds, and on a loaded machine a worker that is not scheduled stalls every one of a small network's
+     * many tiny GEMMs (LeNet's per-image convolutions).
+     */
+    static final long SERIAL_MACS = 1L << 18;
     /** Target width of a task's group of B panels, in columns. */
     private static final int TASK_COLUMNS = 384;
 
@@ -331,9 +337,20 @@ public final class Sgemm {
             return Math.max(1, Math.ceilDiv(nPanels, groups));
         }
 
+        /** The tasks over the workers, or one after another here when the product is small. */
+        private void forEach(int count, Parallel.Task task) {
+            if ((long) m * n * k < SERIAL_MACS) {
+                for (int i = 0; i < count; i++) {
+                    task.run(i, 0);
+                }
+            } else {
+                Parallel.forEach(count, task);
+            }
+        }
+
         /** Packs op(A) only, into {@code packedA}: what {@link PackedA#pack} runs. */
         void packAOnly() {
-            Parallel.forEach(kBlocks * aPackTasksPerKBlock,
+            forEach(kBlocks * aPackTasksPerKBlock,
                     (task, worker) -> packABlock(task / aPackTasksPerKBlock, task % aPackTasksPerKBlock));
         }
 
@@ -343,11 +360,11 @@ public final class Sgemm {
          */
         void run(boolean packA) {
             if (rowByteOffsets != null) {
-                Parallel.forEach(mBlocks * nGroups, (task, worker) -> computeBlock(task % mBlocks, task / mBlocks));
+                forEach(mBlocks * nGroups, (task, worker) -> computeBlock(task % mBlocks, task / mBlocks));
                 return;
             }
             int aTasks = packA ? kBlocks * aPackTasksPerKBlock : 0;
-            Parallel.forEach(aTasks + kBlocks * nPanels, (task, worker) -> {
+            forEach(aTasks + kBlocks * nPanels, (task, worker) -> {
                 if (task < aTasks) {
                     packABlock(task / aPackTasksPerKBlock, task % aPackTasksPerKBlock);
                 } else {
@@ -355,7 +372,7 @@ public final class Sgemm {
                 }
             });
             // Group-major: consecutive tasks share a group of B panels, which stays in cache between them.
-            Parallel.forEach(mBlocks * nGroups, (task, worker) -> computeBlock(task % mBlocks, task / mBlocks));
+            forEach(mBlocks * nGroups, (task, worker) -> computeBlock(task % mBlocks, task / mBlocks));
         }
 
         /** Packs rows {@code [kb·KC, +KC)} of columns {@code [panel·nr, +nr)} of op(B), zero-padded to nr columns. */
