@@ -86,6 +86,9 @@ final class EpochIterator implements Iterator<Batch> {
         }
         held = prepared.buffer();
         nextIndex++;
+        if (nextIndex == batchCount) {
+            joinProducer(); // it has handed over its last batch and is ending: the epoch leaves no thread behind
+        }
         return prepared.batch();
     }
 
@@ -149,6 +152,10 @@ final class EpochIterator implements Iterator<Batch> {
             return;
         }
         producer.interrupt();
+        joinProducer();
+    }
+
+    private void joinProducer() {
         boolean interrupted = false;
         while (producer.isAlive()) {
             try {

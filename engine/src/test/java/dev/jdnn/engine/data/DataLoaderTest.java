@@ -101,6 +101,7 @@ class DataLoaderTest {
                     batches++;
                 }
                 assertEquals(expectedBatches, batches);
+                assertEquals(0, loaderThreads(), "a finished epoch leaves no thread behind");
                 int[] once = new int[count];
                 Arrays.fill(once, 1);
                 assertArrayEquals(once, visits, "visits per index in epoch " + epoch);
