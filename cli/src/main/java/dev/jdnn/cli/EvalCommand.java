@@ -81,8 +81,11 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        Models.Info info = Models.info(model);
         threads.apply();
-        ImageDataset test = data.open(spec).test();
+        DataOption.Split split = data.open(spec, new dev.jdnn.engine.data.ImageShape(info.channels(), info.height(),
+                info.width()));
+        ImageDataset test = split.test();
         if (test == null) {
             throw new ParameterException(spec.commandLine(), data.describe() + " has no test split to evaluate on");
         }
@@ -90,7 +93,7 @@ final class EvalCommand implements Callable<Integer> {
         try (Backend backend = Backends.select(backendName);
              Module net = Models.create(model, test.classes());
              SafeTensorsFile file = SafeTensors.read(weights);
-             LabeledBatches batches = data.batches(test, batch, false, 0)) {
+             LabeledBatches batches = data.batches(spec, split, test, batch, false, 0)) {
             StateDicts.load(net.stateDict(), file);
             evaluation = Trainer.evaluate(net, backend, batches, Loss.crossEntropy(0));
         }

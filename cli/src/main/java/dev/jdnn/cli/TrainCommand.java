@@ -107,7 +107,8 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = checkpoint != null ? checkpoint : Path.of("checkpoints", model);
         Files.createDirectories(dir);
-        DataOption.Split split = data.open(spec);
+        DataOption.Split split = data.open(spec, new dev.jdnn.engine.data.ImageShape(info.channels(), info.height(),
+                info.width()));
         ImageDataset train = split.train();
         ImageDataset test = split.test();
         requireFits(info, train);
@@ -115,8 +116,8 @@ final class TrainCommand implements Callable<Integer> {
         try (Backend backend = Backends.select(backendName);
              Module net = Models.create(model, train.classes());
              Optimizer opt = optimizer.create(net.parameters());
-             LabeledBatches trainBatches = data.batches(train, batch, true, seed);
-             LabeledBatches testBatches = test == null ? null : data.batches(test, batch, false, seed);
+             LabeledBatches trainBatches = data.batches(spec, split, train, batch, true, seed);
+             LabeledBatches testBatches = test == null ? null : data.batches(spec, split, test, batch, false, seed);
              TrainingProgress progress = new TrainingProgress(out, System.err, !noProgress)) {
             net.initialize(seed);
             int firstEpoch = 1;

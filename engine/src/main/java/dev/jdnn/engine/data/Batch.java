@@ -12,7 +12,8 @@ import dev.jdnn.engine.tensor.Tensor;
  * @param epoch  the epoch it belongs to
  * @param index  its position in the epoch, from 0
  */
-public record Batch(Tensor images, int[] labels, int epoch, int index) {
+public record Batch(Tensor images, int[] labels, int epoch, int index)
+        implements dev.jdnn.engine.train.LabeledBatches.Batch {
 
     /** Images in the batch. */
     public int size() {
