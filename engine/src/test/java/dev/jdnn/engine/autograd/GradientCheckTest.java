@@ -162,6 +162,16 @@ class GradientCheckTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void weightedSumOfLosses(String name) {
+        // GoogLeNet's total: the main loss plus 0.3 times an auxiliary one, both on the same logits here.
+        GradientCheck.check("weighted sum of losses", BACKENDS.get(name), List.of(RandomData.uniform(90, 12)),
+                List.of(Shape.of(3, 4)), (g, v) -> Functional.weightedSum(List.of(
+                        Functional.crossEntropy(v.get(0), new int[] {0, 3, 1}, 0),
+                        Functional.crossEntropy(v.get(0), new int[] {2, 2, 1}, 0.1)), 1.0, 0.3));
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void aSmallNetworkEndToEnd(String name) {
         // conv → tanh → average pool → flatten → linear → cross-entropy: the chain rule across ops, memory freed on
         // the way. (Smooth ops only: a max pool here would see near-ties between conv outputs within the step.)
