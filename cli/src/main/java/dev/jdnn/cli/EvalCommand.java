@@ -16,6 +16,7 @@ import dev.jdnn.engine.train.Accuracy;
 import dev.jdnn.engine.train.LabeledBatches;
 import dev.jdnn.engine.train.Loss;
 import dev.jdnn.engine.train.Trainer;
+import dev.jdnn.zoo.ModelInfo;
 import dev.jdnn.zoo.Models;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        Models.Info info = Models.info(model);
+        ModelInfo info = Models.info(model);
         threads.apply();
         DataOption.Split split = data.open(spec, new dev.jdnn.engine.data.ImageShape(info.channels(), info.height(),
                 info.width()));

@@ -15,6 +15,7 @@ import dev.jdnn.engine.train.Trainer;
 import dev.jdnn.engine.train.TrainingCheckpoints;
 import dev.jdnn.engine.train.optim.LearningRateSchedule;
 import dev.jdnn.engine.train.optim.Optimizer;
+import dev.jdnn.zoo.ModelInfo;
 import dev.jdnn.zoo.Models;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -102,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--label-smoothing must be in [0, 1], got "
                     + labelSmoothing);
         }
-        Models.Info info = modelInfo();
+        ModelInfo info = modelInfo();
         threads.apply();
         PrintWriter out = spec.commandLine().getOut();
         Path dir = checkpoint != null ? checkpoint : Path.of("checkpoints", model);
@@ -154,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Models.Info modelInfo() {
+    private ModelInfo modelInfo() {
         try {
             return Models.info(model);
         } catch (IllegalArgumentException e) {
@@ -162,14 +163,14 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void requireFits(Models.Info info, ImageDataset train) {
+    private void requireFits(ModelInfo info, ImageDataset train) {
         if (train.channels() != info.channels() || train.height() != info.height() || train.width() != info.width()) {
             throw new ParameterException(spec.commandLine(), model + " takes " + info.channels() + "x" + info.height()
                     + "x" + info.width() + " images but " + data.describe() + " has " + train.imageShape());
         }
     }
 
-    private Map<String, String> settings(Models.Info info, ImageDataset train) {
+    private Map<String, String> settings(ModelInfo info, ImageDataset train) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("model", model);
         settings.put("data", data.describe());

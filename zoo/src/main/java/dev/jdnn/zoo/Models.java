@@ -1,70 +1,64 @@
 package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
-import dev.jdnn.zoo.lenet.LeNet5;
+import dev.jdnn.zoo.lenet.LeNetModels;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 /**
  * The models by key (torchvision's names where torchvision has the model): {@link #create} builds one for a number of
- * classes; {@link #info} gives what the CLI needs before building it.
+ * classes; {@link #info} gives what is known before building it. Each family registers its entries
+ * ({@code XxxModels.entries()}).
  */
 public final class Models {
 
-    /**
-     * What is known of a model before it is built.
-     *
-     * @param key           the registry key ({@code lenet5_28})
-     * @param family        the family ({@code LeNet})
-     * @param year          the paper's year
-     * @param channels      input channels
-     * @param height        default input height
-     * @param width         default input width
-     * @param classes       classes of the published model
-     */
-    public record Info(String key, String family, int year, int channels, int height, int width, int classes) {
-    }
-
-    private record Entry(Info info, IntFunction<Module> factory) {
-    }
-
-    private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+    private static final Map<String, ModelEntry> ENTRIES = new LinkedHashMap<>();
 
     static {
-        register(new Info("lenet5", "LeNet", 1998, 1, 32, 32, 10), classes -> new LeNet5(LeNet5.CLASSIC, classes));
-        register(new Info("lenet5_28", "LeNet", 1998, 1, 28, 28, 10),
-                classes -> new LeNet5(LeNet5.MNIST_28, classes));
+        Stream.of(
+                LeNetModels.entries()
+        ).flatMap(List::stream).forEach(Models::register);
     }
 
     private Models() {
     }
 
-    private static void register(Info info, IntFunction<Module> factory) {
-        ENTRIES.put(info.key(), new Entry(info, factory));
+    private static void register(ModelEntry entry) {
+        if (ENTRIES.putIfAbsent(entry.info().key(), entry) != null) {
+            throw new IllegalStateException("model key registered twice: " + entry.info().key());
+        }
     }
 
-    /** Every key, in registry order. */
+    /** Every key, in registry order (by family, then size). */
     public static List<String> keys() {
         return List.copyOf(ENTRIES.keySet());
     }
 
-    /** The model's registry entry; fails naming the known keys. */
-    public static Info info(String key) {
+    /** Every entry's info, in registry order. */
+    public static List<ModelInfo> all() {
+        List<ModelInfo> all = new ArrayList<>();
+        ENTRIES.values().forEach(entry -> all.add(entry.info()));
+        return all;
+    }
+
+    /** The model's registry info; fails naming the known keys. */
+    public static ModelInfo info(String key) {
         return entry(key).info();
     }
 
-    /** A new model {@code key} with {@code numClasses} outputs (its parameters initialized with seed 0). */
+    /** A new model {@code key} with {@code numClasses} outputs (parameters initialized on first use, seed 0). */
     public static Module create(String key, int numClasses) {
         if (numClasses <= 0) {
             throw new IllegalArgumentException(key + ": the number of classes must be positive, got " + numClasses);
         }
-        return entry(key).factory().apply(numClasses);
+        return entry(key).factory().create(numClasses);
     }
 
-    private static Entry entry(String key) {
-        Entry entry = ENTRIES.get(key);
+    private static ModelEntry entry(String key) {
+        ModelEntry entry = ENTRIES.get(key);
         if (entry == null) {
             throw new IllegalArgumentException("no model named '" + key + "'; known: " + String.join(", ", keys()));
         }

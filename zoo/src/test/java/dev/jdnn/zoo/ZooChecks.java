@@ -1,0 +1,94 @@
+package dev.jdnn.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jdnn.engine.autograd.Autograd;
+import dev.jdnn.engine.autograd.Graph;
+import dev.jdnn.engine.autograd.Trace;
+import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.backend.JavaBackend;
+import dev.jdnn.engine.nn.Module;
+import dev.jdnn.engine.onednn.OneDnn;
+import dev.jdnn.engine.onednn.OneDnnBackend;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import java.util.SplittableRandom;
+
+/** What every zoo model is checked for: exact counts from a shape-only trace, and a forward on both backends. */
+public final class ZooChecks {
+
+    private ZooChecks() {
+    }
+
+    /** The trace of {@code key} with {@code classes} classes at {@code (C, size, size)}, batch 1, allocating nothing. */
+    public static Trace trace(String key, int classes, int size) {
+        ModelInfo info = Models.info(key);
+        Module model = Module.shapeOnly(() -> Models.create(key, classes));
+        Trace trace = new Trace();
+        Autograd.eval(() -> {
+            try (Graph graph = Graph.shapeOnly(trace)) {
+                model.call(graph, graph.input(Shape.of(1, info.channels(), size, size)));
+            }
+            return null;
+        });
+        return trace;
+    }
+
+    /**
+     * Asserts the trainable parameters (1000 classes) and the conv + linear multiply-accumulates at the native
+     * resolution, and that the registry's published parameter count is the same figure.
+     */
+    public static void assertCounts(String key, long parameters, long macs) {
+        ModelInfo info = Models.info(key);
+        Trace trace = trace(key, 1000, info.height());
+        assertEquals(parameters, trace.parameters(), key + " parameters (trace)");
+        Module model = Module.shapeOnly(() -> Models.create(key, 1000));
+        assertEquals(parameters, model.parameterCount(), key + " parameters (module tree)");
+        assertEquals(parameters, info.publishedParameters(), key + " parameters (registry)");
+        assertEquals(macs, trace.macs(), key + " multiply-accumulates at " + info.inputText());
+    }
+
+    /**
+     * Forwards one random image at {@code size}×{@code size} in evaluation mode on the Java backend and, where it
+     * loads, on oneDNN: the output is {@code (1, classes)}, finite, and the backends agree within {@code 1e-3} of the
+     * output's largest magnitude (deep f32 networks accumulate rounding differently on the two).
+     */
+    public static void assertForwardOnBothBackends(String key, int classes, int size) {
+        ModelInfo info = Models.info(key);
+        SplittableRandom random = new SplittableRandom(key.hashCode());
+        float[] pixels = new float[info.channels() * size * size];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextDouble(-1, 1);
+        }
+        try (Module model = Models.create(key, classes); Tensor x = Tensor.of(pixels, 1, info.channels(), size, size)) {
+            model.initialize(3);
+            float[] java = forward(model, new JavaBackend(), x);
+            assertEquals(classes, java.length, key + " outputs");
+            for (float v : java) {
+                assertTrue(Float.isFinite(v), key + ": non-finite output " + v);
+            }
+            if (OneDnn.isAvailable()) {
+                float[] onednn = forward(model, new OneDnnBackend(), x);
+                double scale = 0;
+                for (float v : java) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                for (int i = 0; i < java.length; i++) {
+                    assertEquals(java[i], onednn[i], 1e-3 * Math.max(scale, 1e-3), key + " output " + i
+                            + ": Java vs oneDNN");
+                }
+            }
+        }
+    }
+
+    private static float[] forward(Module model, Backend backend, Tensor x) {
+        try (backend) {
+            return Autograd.eval(() -> {
+                try (Graph graph = Graph.on(backend)) {
+                    return model.call(graph, graph.input(x)).value().toFloatArray();
+                }
+            });
+        }
+    }
+}
