@@ -1,0 +1,28 @@
+package dev.jdnn.cli;
+
+import dev.jdnn.engine.autograd.Autograd;
+import dev.jdnn.engine.autograd.Graph;
+import dev.jdnn.engine.autograd.Trace;
+import dev.jdnn.engine.nn.Module;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.zoo.Models;
+
+/** The structure of a zoo model from a shape-only pass: nothing is allocated, so any model traces in milliseconds. */
+final class ModelTraces {
+
+    private ModelTraces() {
+    }
+
+    /** The inference-mode trace of {@code key} (1000 classes unless the model has another count) for one input. */
+    static Trace trace(String key, int classes, int channels, int height, int width) {
+        Module model = Module.shapeOnly(() -> Models.create(key, classes));
+        Trace trace = new Trace();
+        Autograd.eval(() -> {
+            try (Graph graph = Graph.shapeOnly(trace)) {
+                model.call(graph, graph.input(Shape.of(1, channels, height, width)));
+            }
+            return null;
+        });
+        return trace;
+    }
+}
