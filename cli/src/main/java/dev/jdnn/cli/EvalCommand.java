@@ -85,7 +85,7 @@ final class EvalCommand implements Callable<Integer> {
         ModelInfo info = Models.info(model);
         threads.apply();
         DataOption.Split split = data.open(spec, new dev.jdnn.engine.data.ImageShape(info.channels(), info.height(),
-                info.width()));
+                info.width()), info.classes());
         ImageDataset test = split.test();
         if (test == null) {
             throw new ParameterException(spec.commandLine(), data.describe() + " has no test split to evaluate on");

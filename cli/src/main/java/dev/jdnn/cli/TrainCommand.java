@@ -53,6 +53,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOption data;
 
+    @Option(names = "--input", paramLabel = "CxHxW",
+            description = "Input size (default: the model's; synthetic data and image folders are made that size).")
+    String input;
+
     @Option(names = "--epochs", paramLabel = "E", description = "Epochs to train (default: ${DEFAULT-VALUE}).",
             defaultValue = "10")
     int epochs;
@@ -108,11 +112,11 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = checkpoint != null ? checkpoint : Path.of("checkpoints", model);
         Files.createDirectories(dir);
-        DataOption.Split split = data.open(spec, new dev.jdnn.engine.data.ImageShape(info.channels(), info.height(),
-                info.width()));
+        dev.jdnn.engine.data.ImageShape inputShape = inputShape(info);
+        DataOption.Split split = data.open(spec, inputShape, info.classes());
         ImageDataset train = split.train();
         ImageDataset test = split.test();
-        requireFits(info, train);
+        requireFits(inputShape, train);
         Map<String, String> settings = settings(info, train);
         try (Backend backend = Backends.select(backendName);
              Module net = Models.create(model, train.classes());
@@ -163,11 +167,27 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void requireFits(ModelInfo info, ImageDataset train) {
-        if (train.channels() != info.channels() || train.height() != info.height() || train.width() != info.width()) {
-            throw new ParameterException(spec.commandLine(), model + " takes " + info.channels() + "x" + info.height()
-                    + "x" + info.width() + " images but " + data.describe() + " has " + train.imageShape());
+    private void requireFits(dev.jdnn.engine.data.ImageShape input, ImageDataset train) {
+        if (!train.imageShape().equals(input)) {
+            throw new ParameterException(spec.commandLine(), model + " is trained on " + input + " images here but "
+                    + data.describe() + " has " + train.imageShape());
         }
+    }
+
+    private dev.jdnn.engine.data.ImageShape inputShape(ModelInfo info) {
+        if (input == null) {
+            return new dev.jdnn.engine.data.ImageShape(info.channels(), info.height(), info.width());
+        }
+        String[] parts = input.toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            if (parts.length == 3) {
+                return new dev.jdnn.engine.data.ImageShape(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
+                        Integer.parseInt(parts[2]));
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new ParameterException(spec.commandLine(), "--input must be CxHxW with positive sizes, got " + input);
     }
 
     private Map<String, String> settings(ModelInfo info, ImageDataset train) {

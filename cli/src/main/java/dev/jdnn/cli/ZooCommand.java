@@ -47,7 +47,7 @@ final class ZooCommand implements Callable<Integer> {
                 "input", "top-5 err");
         for (Row row : rows) {
             ModelInfo info = row.info();
-            out.printf(Locale.ROOT, "%-22s %-14s %4d %,14d %9.3f %-11s %s%n", info.key(), info.family(), info.year(),
+            out.printf(Locale.ROOT, "%-22s %-14s %4d %,14d %9.4f %-11s %s%n", info.key(), info.family(), info.year(),
                     row.parameters(), row.macs() / 1e9, info.inputText(),
                     info.top5ErrorPercent() == null ? "" : info.top5ErrorPercent() + "%");
         }

