@@ -1,0 +1,71 @@
+package dev.jdnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jdnn.zoo.ModelInfo;
+import dev.jdnn.zoo.Models;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code jdnn zoo}, {@code jdnn summary}, and one training step of every model with {@code jdnn train}. */
+class ZooCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void zooListsEveryModel() throws Exception {
+        CommandRun run = CommandRun.of("zoo", "--format", "json");
+        assertEquals(0, run.exitCode(), run.err());
+        Set<String> keys = new HashSet<>();
+        for (JsonNode model : JSON.readTree(run.out()).path("models")) {
+            keys.add(model.path("key").asText());
+            assertEquals(Models.info(model.path("key").asText()).publishedParameters(), model.path("params").asLong(),
+                    model.path("key").asText());
+        }
+        assertEquals(Set.copyOf(Models.keys()), keys);
+        CommandRun text = CommandRun.of("zoo");
+        assertTrue(text.out().contains("lenet5_28") && text.out().contains("44,426"), text.out());
+    }
+
+    @Test
+    void summaryGivesLayersAndTotals() throws Exception {
+        CommandRun run = CommandRun.of("summary", "lenet5_28", "--format", "json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode root = JSON.readTree(run.out());
+        assertEquals(44_426, root.path("params").asLong());
+        assertEquals(281_640, root.path("macs").asLong());
+        assertEquals(12, root.path("layers").size());
+        assertEquals("features.0", root.path("layers").get(0).path("name").asText());
+        CommandRun bad = CommandRun.of("summary", "lenet5_28", "--input", "1x20x20");
+        assertEquals(ExitCodes.USAGE, bad.exitCode());
+        assertTrue(bad.err().contains("lenet5_28 does not take a 1x20x20 input"), bad.err());
+        CommandRun unknown = CommandRun.of("summary", "nonet");
+        assertEquals(ExitCodes.USAGE, unknown.exitCode());
+        assertTrue(unknown.err().contains("no model named 'nonet'"), unknown.err());
+    }
+
+    static java.util.List<String> keys() {
+        return Models.keys();
+    }
+
+    /** One step on two synthetic images at a reduced resolution (the default one for the small models). */
+    @ParameterizedTest
+    @MethodSource("keys")
+    void everyModelTakesATrainingStep(String key, @TempDir Path dir) {
+        ModelInfo info = Models.info(key);
+        int size = Math.min(info.height(), 64);
+        String input = info.channels() + "x" + size + "x" + size;
+        CommandRun run = CommandRun.of("train", key, "--data", "synthetic:2", "--batch", "2", "--epochs", "1",
+                "--input", input, "--checkpoint", dir.toString(), "--no-progress", "--lr", "0.001");
+        assertEquals(0, run.exitCode(), key + ": " + run.err());
+        assertTrue(run.out().contains("epoch 1: train loss "), run.out());
+    }
+}
