@@ -50,7 +50,8 @@ final class SummaryCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        int[] chw = input == null ? new int[] {info.channels(), info.height(), info.width()} : parseInput();
+        int[] chw = input == null ? new int[] {info.channels(), info.height(), info.width()}
+                : InputSizes.parse(spec, input);
         int k = classes == null ? info.classes() : classes;
         if (k < 1) {
             throw new ParameterException(spec.commandLine(), "--classes must be at least 1, got " + k);
@@ -65,22 +66,6 @@ final class SummaryCommand implements Callable<Integer> {
         String inputText = chw[0] + "x" + chw[1] + "x" + chw[2];
         report.print(() -> json(trace, inputText, k), out -> text(out, trace, inputText, k));
         return ExitCodes.OK;
-    }
-
-    private int[] parseInput() {
-        String[] parts = input.toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (parts.length == 3) {
-                int[] chw = {Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
-                if (chw[0] > 0 && chw[1] > 0 && chw[2] > 0) {
-                    return chw;
-                }
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ParameterException(spec.commandLine(), "--input must be CxHxW with positive sizes (3x224x224), got "
-                + input);
     }
 
     private void text(PrintWriter out, Trace trace, String inputText, int k) {

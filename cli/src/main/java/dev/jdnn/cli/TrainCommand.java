@@ -178,16 +178,8 @@ final class TrainCommand implements Callable<Integer> {
         if (input == null) {
             return new dev.jdnn.engine.data.ImageShape(info.channels(), info.height(), info.width());
         }
-        String[] parts = input.toLowerCase(java.util.Locale.ROOT).split("x");
-        try {
-            if (parts.length == 3) {
-                return new dev.jdnn.engine.data.ImageShape(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
-                        Integer.parseInt(parts[2]));
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new ParameterException(spec.commandLine(), "--input must be CxHxW with positive sizes, got " + input);
+        int[] chw = InputSizes.parse(spec, input);
+        return new dev.jdnn.engine.data.ImageShape(chw[0], chw[1], chw[2]);
     }
 
     private Map<String, String> settings(ModelInfo info, ImageDataset train) {
