@@ -9,6 +9,7 @@ import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.Backends;
 import dev.jdnn.engine.data.ImageDataset;
 import dev.jdnn.engine.nn.Module;
+import dev.jdnn.engine.train.HasTrainingLoss;
 import dev.jdnn.engine.train.LabeledBatches;
 import dev.jdnn.engine.train.Loss;
 import dev.jdnn.engine.train.Trainer;
@@ -147,7 +148,8 @@ final class TrainCommand implements Callable<Integer> {
             double base = optimizer.baseLearningRate();
             Trainer trainer = new Trainer(net, backend, opt,
                     (epoch, step, steps) -> schedule.learningRate(base, epoch - 1, step, steps),
-                    Loss.crossEntropy(labelSmoothing), seed, progress);
+                    net instanceof HasTrainingLoss own ? own.trainingLoss(labelSmoothing)
+                            : Loss.crossEntropy(labelSmoothing), seed, progress);
             trainer.fit(trainBatches, testBatches, firstEpoch, epochs, result -> {
                 Path weights = TrainingCheckpoints.save(dir, result.epoch(), net, opt, settings);
                 progress.accept(new dev.jdnn.engine.train.TrainingEvent.CheckpointSaved(result.epoch(), weights));
