@@ -1,6 +1,7 @@
 package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
+import dev.jdnn.zoo.alexnet.AlexNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ public final class Models {
 
     static {
         Stream.of(
-                LeNetModels.entries()
+                LeNetModels.entries(),
+                AlexNetModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
