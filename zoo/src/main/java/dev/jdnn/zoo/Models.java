@@ -3,6 +3,7 @@ package dev.jdnn.zoo;
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.zoo.alexnet.AlexNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
+import dev.jdnn.zoo.vgg.VGGModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ public final class Models {
     static {
         Stream.of(
                 LeNetModels.entries(),
-                AlexNetModels.entries()
+                AlexNetModels.entries(),
+                VGGModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
