@@ -3,6 +3,7 @@ package dev.jdnn.zoo;
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.zoo.alexnet.AlexNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
+import dev.jdnn.zoo.squeezenet.SqueezeNetModels;
 import dev.jdnn.zoo.vgg.VGGModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ public final class Models {
         Stream.of(
                 LeNetModels.entries(),
                 AlexNetModels.entries(),
-                VGGModels.entries()
+                VGGModels.entries(),
+                SqueezeNetModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
