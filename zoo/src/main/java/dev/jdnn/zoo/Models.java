@@ -1,7 +1,10 @@
 package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
+import dev.jdnn.zoo.alexnet.AlexNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
+import dev.jdnn.zoo.squeezenet.SqueezeNetModels;
+import dev.jdnn.zoo.vgg.VGGModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +22,10 @@ public final class Models {
 
     static {
         Stream.of(
-                LeNetModels.entries()
+                LeNetModels.entries(),
+                AlexNetModels.entries(),
+                VGGModels.entries(),
+                SqueezeNetModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
