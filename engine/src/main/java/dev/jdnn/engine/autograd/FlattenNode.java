@@ -28,7 +28,7 @@ final class FlattenNode extends Node {
         if (graph.isShapeOnly()) {
             return graph.output(shape, false);
         }
-        Variable y = graph.view(x.value().reshape(dims), x.requiresGrad());
+        Variable y = graph.view(x, x.value().reshape(dims), x.requiresGrad());
         graph.record(new FlattenNode(x, y));
         return y;
     }

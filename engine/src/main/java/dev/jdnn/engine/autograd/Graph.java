@@ -131,9 +131,11 @@ public final class Graph implements AutoCloseable {
      * not free it (the base's owner does), and the view is used only while its base is alive, which the reverse walk
      * guarantees.
      */
-    Variable view(Tensor view, boolean requiresGrad) {
+    Variable view(Variable base, Tensor view, boolean requiresGrad) {
         requireOpen();
-        return new Variable(this, view.shape(), view, null, requiresGrad && recording());
+        Variable variable = new Variable(this, view.shape(), view, null, requiresGrad && recording());
+        variable.viewOf(base);
+        return variable;
     }
 
     /** Whether any of {@code inputs} needs a gradient (then the op's output does too). */

@@ -21,6 +21,7 @@ public final class Variable {
     private final boolean requiresGrad;
     private Tensor grad;               // graph-owned gradient of a non-parameter, or null
     private boolean retained;
+    private Variable viewOf;           // the variable whose memory this one's value views, or null
 
     Variable(Graph graph, Shape shape, Tensor value, Parameter parameter, boolean requiresGrad) {
         this.graph = graph;
@@ -68,10 +69,21 @@ public final class Variable {
         return parameter != null ? parameter.grad() : grad;
     }
 
-    /** Keeps this variable's value through backward (for reading logits or the loss afterwards); returns it. */
+    /**
+     * Keeps this variable's value through backward (for reading logits or the loss afterwards), and, for a view, the
+     * value it views; returns it.
+     */
     public Variable retain() {
         retained = true;
+        if (viewOf != null) {
+            viewOf.retain();
+        }
         return this;
+    }
+
+    /** Marks this variable's value as a view of {@code base}'s memory (retaining one retains the other). */
+    void viewOf(Variable base) {
+        this.viewOf = base;
     }
 
     boolean isRetained() {

@@ -55,6 +55,18 @@ class GraphTest {
     }
 
     @Test
+    void aRetainedViewKeepsTheMemoryItViews() {
+        try (Conv2d conv = new Conv2d(1, 2, 1, 1, 0); Tensor x = Tensor.of(RandomData.uniform(4, 8), 2, 1, 2, 2);
+             Graph graph = Graph.on(BACKEND)) {
+            // flatten(conv(x)) as logits: a view of the conv's output, which backward frees after the conv's step.
+            Variable logits = Functional.flatten(conv.call(graph, graph.input(x)), 1).retain();
+            float[] before = logits.value().toFloatArray();
+            graph.backward(Functional.crossEntropy(logits, new int[] {1, 7}, 0));
+            assertArrayEquals(before, logits.value().toFloatArray(), "still readable after backward");
+        }
+    }
+
+    @Test
     void gradientsAccumulateUntilZeroGrad() {
         try (Conv2d conv = new Conv2d(1, 1, 1, 1, 0); Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2)) {
             for (int pass = 0; pass < 2; pass++) {
