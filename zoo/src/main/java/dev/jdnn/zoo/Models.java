@@ -3,6 +3,7 @@ package dev.jdnn.zoo;
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.zoo.lenet.LeNetModels;
 import dev.jdnn.zoo.mobilenet.MobileNetModels;
+import dev.jdnn.zoo.shufflenet.ShuffleNetModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ public final class Models {
     static {
         Stream.of(
                 LeNetModels.entries(),
-                MobileNetModels.entries()
+                MobileNetModels.entries(),
+                ShuffleNetModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
