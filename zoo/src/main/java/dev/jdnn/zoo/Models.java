@@ -1,6 +1,7 @@
 package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
+import dev.jdnn.zoo.efficientnet.EfficientNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
 import dev.jdnn.zoo.mobilenet.MobileNetModels;
 import dev.jdnn.zoo.shufflenet.ShuffleNetModels;
@@ -23,7 +24,8 @@ public final class Models {
         Stream.of(
                 LeNetModels.entries(),
                 MobileNetModels.entries(),
-                ShuffleNetModels.entries()
+                ShuffleNetModels.entries(),
+                EfficientNetModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
