@@ -2,7 +2,10 @@ package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.zoo.alexnet.AlexNetModels;
+import dev.jdnn.zoo.efficientnet.EfficientNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
+import dev.jdnn.zoo.mobilenet.MobileNetModels;
+import dev.jdnn.zoo.shufflenet.ShuffleNetModels;
 import dev.jdnn.zoo.squeezenet.SqueezeNetModels;
 import dev.jdnn.zoo.vgg.VGGModels;
 import java.util.ArrayList;
@@ -25,7 +28,10 @@ public final class Models {
                 LeNetModels.entries(),
                 AlexNetModels.entries(),
                 VGGModels.entries(),
-                SqueezeNetModels.entries()
+                SqueezeNetModels.entries(),
+                MobileNetModels.entries(),
+                ShuffleNetModels.entries(),
+                EfficientNetModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
