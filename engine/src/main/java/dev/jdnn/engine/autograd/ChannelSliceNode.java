@@ -12,9 +12,8 @@ import java.util.List;
  * {@code x.chunk(k, dim=1)}, ShuffleNet v2's channel split), copied; the gradient writes {@code dy} into those channels
  * and zeroes the others.
  *
- * <p>Until {@code Functional.narrow(x, 1, from, count)} exists, the zoo calls {@link #apply} directly.
  */
-public final class ChannelSliceNode extends Node {
+final class ChannelSliceNode extends Node {
 
     private final int from;
 
@@ -23,7 +22,7 @@ public final class ChannelSliceNode extends Node {
         this.from = from;
     }
 
-    public static Variable apply(Variable x, int from, int count) {
+    static Variable apply(Variable x, int from, int count) {
         Shape shape = x.shape();
         if (shape.rank() < 2 || from < 0 || count <= 0 || from + count > x.dim(1)) {
             throw new IllegalArgumentException("channel slice: channels [" + from + ", " + (from + count)

@@ -14,9 +14,8 @@ import java.util.List;
  * f32 memory, on any backend (the integrator may move it onto the backends' element-wise op, oneDNN's
  * {@code eltwise_clip_v2}).
  *
- * <p>Until {@code Functional.hardtanh(x, min, max)} exists, the zoo calls {@link #apply} directly.
  */
-public final class ClampNode extends Node {
+final class ClampNode extends Node {
 
     private final float min;
     private final float max;
@@ -28,7 +27,7 @@ public final class ClampNode extends Node {
     }
 
     /** {@code hardtanh(x, min, max)}; {@code min <= max}. */
-    public static Variable apply(Variable x, float min, float max) {
+    static Variable apply(Variable x, float min, float max) {
         if (!(min <= max)) {
             throw new IllegalArgumentException("hardtanh: min (" + min + ") must not exceed max (" + max + ")");
         }

@@ -95,6 +95,21 @@ public final class Functional {
         return DropoutNode.apply(x, p);
     }
 
+    /** {@code hardtanh(x, min, max)}: clamps to {@code [min, max]}; ReLU6 is {@code (0, 6)}. */
+    public static Variable hardtanh(Variable x, float min, float max) {
+        return ClampNode.apply(x, min, max);
+    }
+
+    /** Stochastic depth ("row" mode): each sample's whole tensor dropped with probability p in training mode. */
+    public static Variable stochasticDepth(Variable x, double p) {
+        return StochasticDepthNode.apply(x, p);
+    }
+
+    /** Channels {@code [from, from + count)} of {@code (N, C, H, W)} (a copy), as {@code x.narrow(1, from, count)}. */
+    public static Variable narrowChannels(Variable x, int from, int count) {
+        return ChannelSliceNode.apply(x, from, count);
+    }
+
     /** Mean softmax cross-entropy of {@code logits (N, K)} against class indices, with label smoothing ε. */
     public static Variable crossEntropy(Variable logits, int[] labels, double labelSmoothing) {
         return CrossEntropyNode.apply(logits, labels, labelSmoothing);

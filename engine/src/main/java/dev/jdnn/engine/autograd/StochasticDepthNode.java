@@ -14,9 +14,8 @@ import java.util.List;
  * {@link DropoutNode}'s masks ({@link DropoutRandom}, elements = samples), so a step is reproducible. The multiply is
  * {@link ChannelScale}'s with an {@code (N, C)} scale that repeats each sample's factor over its channels.
  *
- * <p>Until {@code Functional.stochasticDepth(x, p)} exists, the zoo calls {@link #apply} directly.
  */
-public final class StochasticDepthNode extends Node {
+final class StochasticDepthNode extends Node {
 
     private final Tensor scale; // (N, C), graph-owned
 
@@ -26,7 +25,7 @@ public final class StochasticDepthNode extends Node {
     }
 
     /** {@code stochastic_depth(x, p, "row", training=Autograd.isTraining())} on {@code x (N, C, H, W)} or {@code (N, C)}. */
-    public static Variable apply(Variable x, double p) {
+    static Variable apply(Variable x, double p) {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("drop probability has to be between 0 and 1, but got " + p);
         }

@@ -1,7 +1,7 @@
 package dev.jdnn.zoo.efficientnet;
 
 import dev.jdnn.engine.autograd.Graph;
-import dev.jdnn.engine.autograd.StochasticDepthNode;
+import dev.jdnn.engine.autograd.Functional;
 import dev.jdnn.engine.autograd.Variable;
 import dev.jdnn.engine.nn.Module;
 
@@ -26,6 +26,6 @@ public final class StochasticDepth extends Module {
 
     @Override
     protected Variable forward(Graph graph, Variable x) {
-        return StochasticDepthNode.apply(x, p);
+        return Functional.stochasticDepth(x, p);
     }
 }

@@ -1,6 +1,6 @@
 package dev.jdnn.zoo.mobilenet;
 
-import dev.jdnn.engine.autograd.ClampNode;
+import dev.jdnn.engine.autograd.Functional;
 import dev.jdnn.engine.autograd.Graph;
 import dev.jdnn.engine.autograd.Variable;
 import dev.jdnn.engine.nn.Module;
@@ -13,6 +13,6 @@ public final class ReLU6 extends Module {
 
     @Override
     protected Variable forward(Graph graph, Variable x) {
-        return ClampNode.apply(x, 0f, 6f);
+        return Functional.hardtanh(x, 0f, 6f);
     }
 }

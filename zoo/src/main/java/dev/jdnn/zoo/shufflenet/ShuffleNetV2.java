@@ -1,6 +1,6 @@
 package dev.jdnn.zoo.shufflenet;
 
-import dev.jdnn.engine.autograd.ChannelSliceNode;
+
 import dev.jdnn.engine.autograd.Functional;
 import dev.jdnn.engine.autograd.Graph;
 import dev.jdnn.engine.autograd.Variable;
@@ -66,8 +66,8 @@ public final class ShuffleNetV2 extends Module {
             Variable out;
             if (stride == 1) {
                 int half = x.dim(1) / 2;
-                Variable x1 = ChannelSliceNode.apply(x, 0, half);
-                Variable x2 = ChannelSliceNode.apply(x, half, x.dim(1) - half);
+                Variable x1 = Functional.narrowChannels(x, 0, half);
+                Variable x2 = Functional.narrowChannels(x, half, x.dim(1) - half);
                 out = Functional.concat(List.of(x1, branch2.call(graph, x2)), 1);
             } else {
                 out = Functional.concat(List.of(branch1.call(graph, x), branch2.call(graph, x)), 1);
