@@ -1,6 +1,7 @@
 package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
+import dev.jdnn.zoo.densenet.DenseNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ public final class Models {
 
     static {
         Stream.of(
-                LeNetModels.entries()
+                LeNetModels.entries(),
+                DenseNetModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
