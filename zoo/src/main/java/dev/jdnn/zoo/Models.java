@@ -2,6 +2,7 @@ package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.zoo.densenet.DenseNetModels;
+import dev.jdnn.zoo.googlenet.GoogLeNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,8 @@ public final class Models {
     static {
         Stream.of(
                 LeNetModels.entries(),
-                DenseNetModels.entries()
+                DenseNetModels.entries(),
+                GoogLeNetModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
