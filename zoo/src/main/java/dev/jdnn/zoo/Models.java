@@ -2,7 +2,9 @@ package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.zoo.alexnet.AlexNetModels;
+import dev.jdnn.zoo.densenet.DenseNetModels;
 import dev.jdnn.zoo.efficientnet.EfficientNetModels;
+import dev.jdnn.zoo.googlenet.GoogLeNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
 import dev.jdnn.zoo.mobilenet.MobileNetModels;
 import dev.jdnn.zoo.shufflenet.ShuffleNetModels;
@@ -28,6 +30,8 @@ public final class Models {
                 LeNetModels.entries(),
                 AlexNetModels.entries(),
                 VGGModels.entries(),
+                GoogLeNetModels.entries(),
+                DenseNetModels.entries(),
                 SqueezeNetModels.entries(),
                 MobileNetModels.entries(),
                 ShuffleNetModels.entries(),
