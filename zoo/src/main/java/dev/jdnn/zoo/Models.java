@@ -2,6 +2,7 @@ package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.zoo.lenet.LeNetModels;
+import dev.jdnn.zoo.resnet.ResNetModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ public final class Models {
 
     static {
         Stream.of(
-                LeNetModels.entries()
+                LeNetModels.entries(),
+                ResNetModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
