@@ -1,6 +1,7 @@
 package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
+import dev.jdnn.zoo.cifar.CifarModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
 import dev.jdnn.zoo.resnet.ResNetModels;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ public final class Models {
     static {
         Stream.of(
                 LeNetModels.entries(),
-                ResNetModels.entries()
+                ResNetModels.entries(),
+                CifarModels.entries()
         ).flatMap(List::stream).forEach(Models::register);
     }
 
