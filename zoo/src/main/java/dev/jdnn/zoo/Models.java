@@ -2,11 +2,13 @@ package dev.jdnn.zoo;
 
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.zoo.alexnet.AlexNetModels;
+import dev.jdnn.zoo.cifar.CifarModels;
 import dev.jdnn.zoo.densenet.DenseNetModels;
 import dev.jdnn.zoo.efficientnet.EfficientNetModels;
 import dev.jdnn.zoo.googlenet.GoogLeNetModels;
 import dev.jdnn.zoo.lenet.LeNetModels;
 import dev.jdnn.zoo.mobilenet.MobileNetModels;
+import dev.jdnn.zoo.resnet.ResNetModels;
 import dev.jdnn.zoo.shufflenet.ShuffleNetModels;
 import dev.jdnn.zoo.squeezenet.SqueezeNetModels;
 import dev.jdnn.zoo.vgg.VGGModels;
@@ -31,6 +33,8 @@ public final class Models {
                 AlexNetModels.entries(),
                 VGGModels.entries(),
                 GoogLeNetModels.entries(),
+                ResNetModels.entries(),
+                CifarModels.entries(),
                 DenseNetModels.entries(),
                 SqueezeNetModels.entries(),
                 MobileNetModels.entries(),
