@@ -18,11 +18,11 @@ final class TimingOptions {
 
     @Option(names = "--warmup", paramLabel = "SECONDS",
             description = "Warm-up per case and backend, long enough for the JIT to compile the kernels "
-                    + "(default: 3 for gemm, 1 for conv).")
+                    + "(default: 3 for gemm, 1 for conv, 2 for a model).")
     Double warmupSeconds;
 
     @Option(names = "--time", paramLabel = "SECONDS",
-            description = "Timed run per case (default: 5 for gemm, 2 for conv).")
+            description = "Timed run per case (default: 5 for gemm, 2 for conv, 10 for a model).")
     Double timeSeconds;
 
     @Option(names = "--iterations", paramLabel = "N",

@@ -1,0 +1,158 @@
+package dev.jdnn.engine.infer;
+
+import dev.jdnn.engine.autograd.Autograd;
+import dev.jdnn.engine.autograd.Graph;
+import dev.jdnn.engine.autograd.Trace;
+import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.backend.Backends;
+import dev.jdnn.engine.nn.Module;
+import dev.jdnn.engine.tensor.DType;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A model ready to serve: fixed input shape, evaluation mode, a backend, and a pool of execution contexts so that many
+ * threads may call {@link #run} at once. The model's parameters are shared and only read (batch norm uses its running
+ * statistics, dropout is off); each call borrows a context — its own backend, whose compiled operations (oneDNN
+ * primitives, packed weights) are cached per shape — so concurrent calls never share mutable state, and a result is
+ * bit-identical to the same call made alone.
+ *
+ * <p>This first version runs the module's forward on a graph per call: every operation is compiled once per context
+ * and reused, but activations are allocated and freed per call and no layer fusion happens yet (batch-norm folding,
+ * post-op fusion, blocked layouts kept between layers and a memory plan are the next steps; see the README).
+ */
+public final class InferenceSession implements AutoCloseable {
+
+    private final Module model;
+    private final String backendName;
+    private final Shape inputShape;
+    private final Shape outputShape;
+    private long compileNanos;
+    private final ConcurrentLinkedQueue<Backend> idle = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Backend> all = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    private InferenceSession(Module model, String backendName, Shape inputShape, Shape outputShape) {
+        this.model = model;
+        this.backendName = backendName;
+        this.inputShape = inputShape;
+        this.outputShape = outputShape;
+    }
+
+    /**
+     * Prepares {@code model} for inputs of {@code inputShape} {@code (N, C, H, W)} on the backend named
+     * {@code backendName} ({@code auto}, {@code java}, {@code onednn}): checks the shape by tracing the model, and
+     * compiles one execution context (running the model once on zeros). The session does not own the model.
+     */
+    public static InferenceSession compile(Module model, String backendName, Shape inputShape) {
+        Objects.requireNonNull(model, "model");
+        inputShape.requireRank(4, "inference session: input", "N, C, H, W");
+        long start = System.nanoTime();
+        Trace trace = new Trace();
+        Shape outputShape = Autograd.eval(() -> {
+            try (Graph graph = Graph.shapeOnly(trace)) {
+                return model.call(graph, graph.input(inputShape)).shape();
+            }
+        });
+        InferenceSession session = new InferenceSession(model, backendName, inputShape, outputShape);
+        try (Tensor zeros = Tensor.allocate(inputShape, DType.F32); Tensor out = Tensor.allocate(outputShape, DType.F32)) {
+            session.run(zeros, out);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        session.compileNanos = System.nanoTime() - start;
+        return session;
+    }
+
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    public Shape outputShape() {
+        return outputShape;
+    }
+
+    /** Wall time of {@link #compile}, in nanoseconds. */
+    public long compileNanos() {
+        return compileNanos;
+    }
+
+    /**
+     * Runs the model once per context on zeros, {@code contexts} times concurrently: the first call a service's user
+     * sees then finds its operations compiled.
+     */
+    public void warmup(int contexts) {
+        if (contexts < 1) {
+            throw new IllegalArgumentException("warmup: contexts must be positive, got " + contexts);
+        }
+        while (all.size() < contexts) {
+            Backend backend = Backends.select(backendName);
+            all.add(backend);
+            idle.add(backend);
+        }
+        try (Tensor zeros = Tensor.allocate(inputShape, DType.F32); Tensor out = Tensor.allocate(outputShape, DType.F32)) {
+            for (Backend backend : all) {
+                forward(backend, zeros, out);
+            }
+        }
+    }
+
+    /** Runs the model on {@code input} and writes {@code output}; safe to call from many threads at once. */
+    public void run(Tensor input, Tensor output) {
+        if (closed) {
+            throw new IllegalStateException("inference session: run after close()");
+        }
+        input.shape().requireEqual(inputShape, "inference session: input");
+        output.shape().requireEqual(outputShape, "inference session: output");
+        Backend backend = idle.poll();
+        if (backend == null) {
+            backend = Backends.select(backendName);
+            all.add(backend);
+        }
+        try {
+            forward(backend, input, output);
+        } finally {
+            idle.add(backend);
+        }
+    }
+
+    /** Runs the model on {@code input} into a new tensor the caller owns. */
+    public Tensor run(Tensor input) {
+        Tensor output = Tensor.allocate(outputShape, DType.F32);
+        try {
+            run(input, output);
+            return output;
+        } catch (RuntimeException e) {
+            output.close();
+            throw e;
+        }
+    }
+
+    private void forward(Backend backend, Tensor input, Tensor output) {
+        Autograd.eval(() -> {
+            try (Graph graph = Graph.on(backend)) {
+                output.copyFrom(model.call(graph, graph.input(input)).value());
+            }
+            return null;
+        });
+    }
+
+    /** Execution contexts made so far (one per concurrent caller at most). */
+    public int contexts() {
+        return all.size();
+    }
+
+    /** Frees every context's compiled operations; the model stays the caller's. */
+    @Override
+    public void close() {
+        closed = true;
+        Backend backend;
+        while ((backend = all.poll()) != null) {
+            backend.close();
+        }
+        idle.clear();
+    }
+}
