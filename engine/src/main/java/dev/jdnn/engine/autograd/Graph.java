@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * One forward (and backward) pass: the tape of ops recorded while a model's forward runs, the backend that computes
- * them, and every tensor the pass allocates. {@link #backward} walks the tape in reverse: each op adds its inputs'
+ * them, and every tensor the pass allocates (from a {@link TensorCache} when given one, so that repeated passes reuse
+ * memory). {@link #backward} walks the tape in reverse: each op adds its inputs'
  * gradients, then what it saved and its output are freed at once (unless retained). {@link #close()} frees whatever
  * is left. Parameters' values and gradients belong to their modules, never to the graph.
  *
@@ -27,6 +28,7 @@ import java.util.Set;
 public final class Graph implements AutoCloseable {
 
     private final Backend backend;    // null when shape-only
+    private final TensorCache cache;  // where tensors come from and go back to, or null (allocate and free)
     private final Trace trace;        // non-null when shape-only
     private final List<Node> tape = new ArrayList<>();
     private final Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -36,19 +38,28 @@ public final class Graph implements AutoCloseable {
     private long seed;        // of the random ops (dropout) of this pass
     private long randomCalls; // random ops run so far in this pass
 
-    private Graph(Backend backend, Trace trace) {
+    private Graph(Backend backend, Trace trace, TensorCache cache) {
         this.backend = backend;
         this.trace = trace;
+        this.cache = cache;
     }
 
     /** A graph that computes on {@code backend} (and records for backward while gradients are enabled). */
     public static Graph on(Backend backend) {
-        return new Graph(Objects.requireNonNull(backend, "backend"), null);
+        return new Graph(Objects.requireNonNull(backend, "backend"), null, null);
+    }
+
+    /**
+     * A graph on {@code backend} whose tensors come from {@code cache} and return to it (at {@link #free} and at
+     * {@link #close()}): repeated passes of one shape then allocate nothing off-heap.
+     */
+    public static Graph on(Backend backend, TensorCache cache) {
+        return new Graph(Objects.requireNonNull(backend, "backend"), null, Objects.requireNonNull(cache, "cache"));
     }
 
     /** A graph that only propagates shapes, reporting every layer to {@code trace}. */
     public static Graph shapeOnly(Trace trace) {
-        return new Graph(null, Objects.requireNonNull(trace, "trace"));
+        return new Graph(null, Objects.requireNonNull(trace, "trace"), null);
     }
 
     /**
@@ -120,7 +131,7 @@ public final class Graph implements AutoCloseable {
         return !isShapeOnly() && Autograd.isGradEnabled();
     }
 
-    /** A new variable for an op's output: allocated (zero-filled) unless shape-only. */
+    /** A new variable for an op's output, unless shape-only: memory the op must write whole (it may hold old values). */
     Variable output(Shape shape, boolean requiresGrad) {
         requireOpen();
         return new Variable(this, shape, isShapeOnly() ? null : allocate(shape), null, requiresGrad && recording());
@@ -164,14 +175,22 @@ public final class Graph implements AutoCloseable {
 
     /** A tensor of {@code dtype} this graph owns. */
     Tensor allocate(Shape shape, DType dtype) {
-        Tensor tensor = Tensor.allocate(shape, dtype);
+        Tensor tensor = cache != null ? cache.take(shape, dtype) : Tensor.allocate(shape, dtype);
         owned.add(tensor);
         return tensor;
     }
 
-    /** Frees a tensor this graph owns now. */
+    /** Frees a tensor this graph owns now (back to the cache, if the graph has one). */
     void free(Tensor tensor) {
         if (tensor != null && owned.remove(tensor)) {
+            release(tensor);
+        }
+    }
+
+    private void release(Tensor tensor) {
+        if (cache != null) {
+            cache.give(tensor);
+        } else {
             tensor.close();
         }
     }
@@ -293,7 +312,7 @@ public final class Graph implements AutoCloseable {
         }
         tape.clear();
         for (Tensor tensor : owned) {
-            tensor.close();
+            release(tensor);
         }
         owned.clear();
     }

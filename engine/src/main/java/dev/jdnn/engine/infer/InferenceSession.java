@@ -2,6 +2,7 @@ package dev.jdnn.engine.infer;
 
 import dev.jdnn.engine.autograd.Autograd;
 import dev.jdnn.engine.autograd.Graph;
+import dev.jdnn.engine.autograd.TensorCache;
 import dev.jdnn.engine.autograd.Trace;
 import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.Backends;
@@ -20,7 +21,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * bit-identical to the same call made alone.
  *
  * <p>This first version runs the module's forward on a graph per call: every operation is compiled once per context
- * and reused, but activations are allocated and freed per call and no layer fusion happens yet (batch-norm folding,
+ * and reused, and activations come from the context's {@link TensorCache} (no off-heap allocation after the first
+ * call), but no layer fusion happens yet (batch-norm folding,
  * post-op fusion, blocked layouts kept between layers and a memory plan are the next steps; see the README).
  */
 public final class InferenceSession implements AutoCloseable {
@@ -30,8 +32,12 @@ public final class InferenceSession implements AutoCloseable {
     private final Shape inputShape;
     private final Shape outputShape;
     private long compileNanos;
-    private final ConcurrentLinkedQueue<Backend> idle = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Backend> all = new ConcurrentLinkedQueue<>();
+    /** A caller's execution context: its own backend (compiled operations) and its own reusable activations. */
+    private record Context(Backend backend, TensorCache cache) {
+    }
+
+    private final ConcurrentLinkedQueue<Context> idle = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Context> all = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     private InferenceSession(Module model, String backendName, Shape inputShape, Shape outputShape) {
@@ -89,13 +95,12 @@ public final class InferenceSession implements AutoCloseable {
             throw new IllegalArgumentException("warmup: contexts must be positive, got " + contexts);
         }
         while (all.size() < contexts) {
-            Backend backend = Backends.select(backendName);
-            all.add(backend);
-            idle.add(backend);
+            Context context = newContext();
+            idle.add(context);
         }
         try (Tensor zeros = Tensor.allocate(inputShape, DType.F32); Tensor out = Tensor.allocate(outputShape, DType.F32)) {
-            for (Backend backend : all) {
-                forward(backend, zeros, out);
+            for (Context context : all) {
+                forward(context, zeros, out);
             }
         }
     }
@@ -107,15 +112,14 @@ public final class InferenceSession implements AutoCloseable {
         }
         input.shape().requireEqual(inputShape, "inference session: input");
         output.shape().requireEqual(outputShape, "inference session: output");
-        Backend backend = idle.poll();
-        if (backend == null) {
-            backend = Backends.select(backendName);
-            all.add(backend);
+        Context context = idle.poll();
+        if (context == null) {
+            context = newContext();
         }
         try {
-            forward(backend, input, output);
+            forward(context, input, output);
         } finally {
-            idle.add(backend);
+            idle.add(context);
         }
     }
 
@@ -131,9 +135,15 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
-    private void forward(Backend backend, Tensor input, Tensor output) {
+    private Context newContext() {
+        Context context = new Context(Backends.select(backendName), new TensorCache());
+        all.add(context);
+        return context;
+    }
+
+    private void forward(Context context, Tensor input, Tensor output) {
         Autograd.eval(() -> {
-            try (Graph graph = Graph.on(backend)) {
+            try (Graph graph = Graph.on(context.backend(), context.cache())) {
                 output.copyFrom(model.call(graph, graph.input(input)).value());
             }
             return null;
@@ -149,9 +159,10 @@ public final class InferenceSession implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Backend backend;
-        while ((backend = all.poll()) != null) {
-            backend.close();
+        Context context;
+        while ((context = all.poll()) != null) {
+            context.backend().close();
+            context.cache().close();
         }
         idle.clear();
     }

@@ -2,6 +2,7 @@ package dev.jdnn.engine.train;
 
 import dev.jdnn.engine.autograd.Autograd;
 import dev.jdnn.engine.autograd.Graph;
+import dev.jdnn.engine.autograd.TensorCache;
 import dev.jdnn.engine.autograd.Variable;
 import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.nn.Module;
@@ -39,6 +40,7 @@ public final class Trainer {
     private final Loss loss;
     private final long seed;
     private final Consumer<TrainingEvent> events;
+    private TensorCache cache = new TensorCache(); // activations and gradients, reused step after step
 
     public Trainer(Module model, Backend backend, Optimizer optimizer, LearningRate learningRate, Loss loss, long seed,
                    Consumer<TrainingEvent> events) {
@@ -63,7 +65,13 @@ public final class Trainer {
         events.accept(new TrainingEvent.Started(firstEpoch, lastEpoch, train.batchesPerEpoch(), train.size(),
                 test == null ? 0 : test.size()));
         for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
-            EpochResult result = trainEpoch(train, test, epoch);
+            EpochResult result;
+            try {
+                result = trainEpoch(train, test, epoch);
+            } finally {
+                cache.close(); // what the epoch held; the next epoch allocates afresh and caches again
+                cache = new TensorCache();
+            }
             events.accept(new TrainingEvent.EpochFinished(result));
             if (hook != null) {
                 hook.epochFinished(result);
@@ -84,7 +92,7 @@ public final class Trainer {
             optimizer.setLearningRate(rate);
             optimizer.zeroGrad();
             int n = batch.labels().length;
-            try (Graph graph = Graph.on(backend).seeded(stepSeed(epoch, step))) {
+            try (Graph graph = Graph.on(backend, cache).seeded(stepSeed(epoch, step))) {
                 Loss.Result result = loss.compute(graph, model, graph.input(batch.images()), batch.labels());
                 Variable logits = result.logits().retain();
                 Variable value = result.loss().retain();
@@ -141,10 +149,11 @@ public final class Trainer {
         Accuracy[] accuracy = new Accuracy[1];
         double[] lossSum = new double[1];
         long images = 0;
+        try (TensorCache cache = new TensorCache()) {
         for (LabeledBatches.Batch batch : data.epoch(1)) {
             int[] labels = batch.labels();
             Autograd.eval(() -> {
-                try (Graph graph = Graph.on(backend)) {
+                try (Graph graph = Graph.on(backend, cache)) {
                     Loss.Result result = loss.compute(graph, model, graph.input(batch.images()), labels);
                     lossSum[0] += (double) result.loss().value().toFloatArray()[0] * labels.length;
                     if (accuracy[0] == null) {
@@ -155,6 +164,7 @@ public final class Trainer {
                 }
             });
             images += labels.length;
+        }
         }
         if (accuracy[0] == null) {
             throw new IllegalArgumentException("evaluate: the data set has no batches");

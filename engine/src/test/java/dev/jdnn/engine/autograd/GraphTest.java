@@ -67,6 +67,33 @@ class GraphTest {
     }
 
     @Test
+    void aCacheServesTheNextPassWithTheSameTensors() {
+        try (Conv2d conv = new Conv2d(1, 2, 3, 1, 1); Tensor x = Tensor.of(RandomData.uniform(5, 32), 2, 1, 4, 4);
+             TensorCache cache = new TensorCache()) {
+            float[] first = null;
+            int held = -1;
+            for (int pass = 0; pass < 3; pass++) {
+                try (Graph graph = Graph.on(BACKEND, cache)) {
+                    Variable y = Functional.relu(conv.call(graph, graph.input(x))).retain();
+                    graph.backward(Functional.crossEntropy(Functional.flatten(y, 1), new int[] {3, 30}, 0));
+                    float[] values = y.value().toFloatArray();
+                    if (first == null) {
+                        first = values;
+                    } else {
+                        assertArrayEquals(first, values, "a reused tensor is written whole");
+                    }
+                }
+                if (held < 0) {
+                    held = cache.size();
+                    assertTrue(held > 0, "the pass gave its tensors back");
+                } else {
+                    assertEquals(held, cache.size(), "later passes take what the first gave back, allocate nothing");
+                }
+            }
+        }
+    }
+
+    @Test
     void gradientsAccumulateUntilZeroGrad() {
         try (Conv2d conv = new Conv2d(1, 1, 1, 1, 0); Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2)) {
             for (int pass = 0; pass < 2; pass++) {
