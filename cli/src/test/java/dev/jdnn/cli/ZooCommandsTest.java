@@ -52,6 +52,33 @@ class ZooCommandsTest {
         assertTrue(unknown.err().contains("no model named 'nonet'"), unknown.err());
     }
 
+    @Test
+    void benchModelReportsLatencyThroughputAndMemory() throws Exception {
+        CommandRun run = CommandRun.of("bench", "lenet5_28", "--batch", "1,4", "--warmup", "0.2", "--time", "0.3",
+                "--concurrency", "2", "--backend", "java", "--format", "json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode results = JSON.readTree(run.out());
+        assertEquals(2, results.size());
+        JsonNode batch4 = results.get(1);
+        assertEquals("lenet5_28", batch4.path("model").asText());
+        assertEquals("java", batch4.path("backend").asText());
+        assertEquals(4, batch4.path("batch").asInt());
+        assertEquals(2, batch4.path("concurrency").asInt());
+        for (String field : new String[] {"p50", "p90", "p99", "max"}) {
+            assertTrue(batch4.path("latency_ms").path(field).asDouble() > 0, field);
+        }
+        for (String field : new String[] {"throughput_images_per_s", "first_call_ms", "compile_ms",
+            "heap_bytes_per_call", "rss_peak_mb"}) {
+            assertTrue(batch4.path(field).isNumber(), field + " in " + batch4);
+        }
+        CommandRun bad = CommandRun.of("bench", "lenet5_28", "--batch", "0");
+        assertEquals(ExitCodes.USAGE, bad.exitCode());
+        assertTrue(bad.err().contains("--batch sizes must be positive"), bad.err());
+        CommandRun unknown = CommandRun.of("bench", "nonet");
+        assertEquals(ExitCodes.USAGE, unknown.exitCode());
+        assertTrue(unknown.err().contains("no model named 'nonet'"), unknown.err());
+    }
+
     static java.util.List<String> keys() {
         return Models.keys();
     }

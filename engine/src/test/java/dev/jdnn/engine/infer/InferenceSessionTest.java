@@ -1,0 +1,117 @@
+package dev.jdnn.engine.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jdnn.engine.autograd.Autograd;
+import dev.jdnn.engine.autograd.Graph;
+import dev.jdnn.engine.backend.JavaBackend;
+import dev.jdnn.engine.nn.BatchNorm2d;
+import dev.jdnn.engine.nn.Conv2d;
+import dev.jdnn.engine.nn.Dropout;
+import dev.jdnn.engine.nn.Flatten;
+import dev.jdnn.engine.nn.Linear;
+import dev.jdnn.engine.nn.MaxPool2d;
+import dev.jdnn.engine.nn.Module;
+import dev.jdnn.engine.nn.ReLU;
+import dev.jdnn.engine.nn.Sequential;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.testing.RandomData;
+import dev.jdnn.engine.testing.TestBackends;
+import dev.jdnn.engine.testing.Tolerance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class InferenceSessionTest {
+
+    static List<String> backends() {
+        return TestBackends.NAMES;
+    }
+
+    private static Module model() {
+        Module model = new Sequential(new Conv2d(3, 8, 3, 1, 1), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2, 2),
+                new Flatten(), new Dropout(0.5), new Linear(8 * 4 * 4, 5));
+        model.initialize(4);
+        return model;
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void concurrentCallsGiveTheBitsOfSerialEvaluation(String name) throws Exception {
+        if (name.equals("onednn")) {
+            TestBackends.requireOneDnn();
+        }
+        Shape shape = Shape.of(2, 3, 8, 8);
+        try (Module model = model(); InferenceSession session = InferenceSession.compile(model, name, shape)) {
+            assertEquals(Shape.of(2, 5), session.outputShape());
+            assertTrue(session.compileNanos() > 0);
+            List<Tensor> inputs = new ArrayList<>();
+            List<float[]> expected = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Tensor input = Tensor.of(RandomData.uniform(10 + i, 384), 2, 3, 8, 8);
+                inputs.add(input);
+                try (Tensor out = session.run(input)) {
+                    expected.add(out.toFloatArray());
+                }
+            }
+            session.warmup(3);
+            try (ExecutorService callers = Executors.newFixedThreadPool(3)) {
+                List<Future<float[]>> results = new ArrayList<>();
+                for (int round = 0; round < 4; round++) {
+                    for (Tensor input : inputs) {
+                        results.add(callers.submit(() -> {
+                            try (Tensor out = session.run(input)) {
+                                return out.toFloatArray();
+                            }
+                        }));
+                    }
+                }
+                for (int i = 0; i < results.size(); i++) {
+                    Tolerance.assertBitsEqual(expected.get(i % inputs.size()), results.get(i).get(),
+                            "call " + i + " from 3 threads");
+                }
+            }
+            assertTrue(session.contexts() >= 1 && session.contexts() <= 4, "contexts: " + session.contexts());
+            inputs.forEach(Tensor::close);
+        }
+    }
+
+    @Test
+    void matchesTheModulesEvaluationForward() {
+        Shape shape = Shape.of(1, 3, 8, 8);
+        try (Module model = model(); Tensor input = Tensor.of(RandomData.uniform(3, 192), 1, 3, 8, 8);
+             InferenceSession session = InferenceSession.compile(model, "java", shape);
+             Tensor out = session.run(input); JavaBackend backend = new JavaBackend()) {
+            float[] direct = Autograd.eval(() -> {
+                try (Graph graph = Graph.on(backend)) {
+                    return model.call(graph, graph.input(input)).value().toFloatArray();
+                }
+            });
+            Tolerance.assertBitsEqual(direct, out.toFloatArray(), "session vs eval forward");
+        }
+    }
+
+    @Test
+    void refusesWrongShapesAndUseAfterClose() {
+        try (Module model = model(); Tensor wrong = Tensor.allocate(1, 3, 9, 8)) {
+            InferenceSession session = InferenceSession.compile(model, "java", Shape.of(1, 3, 8, 8));
+            assertEquals("inference session: input must have shape (1, 3, 8, 8), got (1, 3, 9, 8)",
+                    assertThrows(IllegalArgumentException.class, () -> session.run(wrong)).getMessage());
+            session.close();
+            try (Tensor input = Tensor.allocate(1, 3, 8, 8)) {
+                assertEquals("inference session: run after close()",
+                        assertThrows(IllegalStateException.class, () -> session.run(input)).getMessage());
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> InferenceSession.compile(model, "java", Shape.of(1, 3, 3, 3)));
+        }
+    }
+}
