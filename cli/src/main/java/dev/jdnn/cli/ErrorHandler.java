@@ -20,6 +20,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         } else {
             commandLine.getErr().println("(set JDNN_DEBUG=1 for the stack trace)");
         }
-        return exception instanceof IllegalArgumentException ? ExitCodes.USAGE : ExitCodes.FAILURE;
+        // A weights file that does not fit the model is a problem of the file, not of the command line.
+        boolean usage = exception instanceof IllegalArgumentException
+                && !(exception instanceof dev.jdnn.engine.io.StateDictMismatchException);
+        return usage ? ExitCodes.USAGE : ExitCodes.FAILURE;
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = JdnnCommand.Version.class,
         description = "A CPU deep-learning engine for convolutional networks, on the JVM.",
-        subcommands = {ZooCommand.class, SummaryCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, DoctorCommand.class,
+        subcommands = {ZooCommand.class, SummaryCommand.class, TrainCommand.class, EvalCommand.class, InferCommand.class, BenchCommand.class, DoctorCommand.class,
             picocli.CommandLine.HelpCommand.class})
 final class JdnnCommand implements Runnable {
 

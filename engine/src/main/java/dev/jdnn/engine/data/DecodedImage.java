@@ -73,6 +73,14 @@ final class DecodedImage {
         return new DecodedImage(channels, height, width, planes);
     }
 
+    int height() {
+        return height;
+    }
+
+    int width() {
+        return width;
+    }
+
     /**
      * Writes this image resized to {@code outHeight x outWidth} into {@code target[offset ..]} (CHW): bilinear with
      * pixel centres aligned (PyTorch's {@code align_corners=False}), edges clamped; the same size copies exactly.
