@@ -11,7 +11,6 @@ import dev.jdnn.bench.model.ModelMeasurement;
 import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.Backends;
 import dev.jdnn.zoo.ModelInfo;
-import dev.jdnn.zoo.Models;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,12 +73,7 @@ final class BenchCommand implements Callable<Integer> {
             spec.commandLine().usage(spec.commandLine().getErr());
             return ExitCodes.USAGE;
         }
-        ModelInfo info;
-        try {
-            info = Models.info(model);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        ModelInfo info = ZooKeys.info(spec, model);
         int[] chw = input == null ? new int[] {info.channels(), info.height(), info.width()}
                 : InputSizes.parse(spec, input);
         if (concurrency < 1) {

@@ -77,12 +77,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(weights)) {
             throw new ParameterException(spec.commandLine(), "--weights: no such file: " + weights);
         }
-        try {
-            Models.info(model);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-        ModelInfo info = Models.info(model);
+        ModelInfo info = ZooKeys.info(spec, model);
         threads.apply();
         DataOption.Split split = data.open(spec, new dev.jdnn.engine.data.ImageShape(info.channels(), info.height(),
                 info.width()), info.classes());

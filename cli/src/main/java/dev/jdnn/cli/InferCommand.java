@@ -94,12 +94,7 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelInfo info;
-        try {
-            info = Models.info(model);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        ModelInfo info = ZooKeys.info(spec, model);
         if ((input == null) == images.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give images or --input FILE, not both and not neither");
         }

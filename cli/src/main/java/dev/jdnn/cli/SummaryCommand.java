@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdnn.engine.autograd.Trace;
 import dev.jdnn.zoo.ModelInfo;
-import dev.jdnn.zoo.Models;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -44,12 +43,7 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelInfo info;
-        try {
-            info = Models.info(model);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        ModelInfo info = ZooKeys.info(spec, model);
         int[] chw = input == null ? new int[] {info.channels(), info.height(), info.width()}
                 : InputSizes.parse(spec, input);
         int k = classes == null ? info.classes() : classes;

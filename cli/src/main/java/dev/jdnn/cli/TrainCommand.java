@@ -108,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--label-smoothing must be in [0, 1], got "
                     + labelSmoothing);
         }
-        ModelInfo info = modelInfo();
+        ModelInfo info = ZooKeys.info(spec, model);
         threads.apply();
         PrintWriter out = spec.commandLine().getOut();
         Path dir = checkpoint != null ? checkpoint : Path.of("checkpoints", model);
@@ -159,14 +159,6 @@ final class TrainCommand implements Callable<Integer> {
             out.println("log: " + dir.resolve("training-log.csv") + ", curves: " + dir.resolve("training-curves.png"));
         }
         return ExitCodes.OK;
-    }
-
-    private ModelInfo modelInfo() {
-        try {
-            return Models.info(model);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
     }
 
     private void requireFits(dev.jdnn.engine.data.ImageShape input, ImageDataset train) {
