@@ -35,18 +35,23 @@ public final class Graph implements AutoCloseable {
     private final ArrayDeque<String> scopes = new ArrayDeque<>();
     private boolean backwardDone;
     private boolean closed;
+    private final LifetimePlan plan;  // inference passes: when to give activations back, or null
+    private final List<Variable> planned = new ArrayList<>(); // outputs in creation order, when planning
+    private int[] lastUse = new int[64]; // per planned output: the op index of its last reader (learning pass)
+    private int opIndex = -1;         // ops (outputs) made so far in this pass, minus one
     private long seed;        // of the random ops (dropout) of this pass
     private long randomCalls; // random ops run so far in this pass
 
-    private Graph(Backend backend, Trace trace, TensorCache cache) {
+    private Graph(Backend backend, Trace trace, TensorCache cache, LifetimePlan plan) {
         this.backend = backend;
         this.trace = trace;
         this.cache = cache;
+        this.plan = plan;
     }
 
     /** A graph that computes on {@code backend} (and records for backward while gradients are enabled). */
     public static Graph on(Backend backend) {
-        return new Graph(Objects.requireNonNull(backend, "backend"), null, null);
+        return new Graph(Objects.requireNonNull(backend, "backend"), null, null, null);
     }
 
     /**
@@ -54,12 +59,23 @@ public final class Graph implements AutoCloseable {
      * {@link #close()}): repeated passes of one shape then allocate nothing off-heap.
      */
     public static Graph on(Backend backend, TensorCache cache) {
-        return new Graph(Objects.requireNonNull(backend, "backend"), null, Objects.requireNonNull(cache, "cache"));
+        return new Graph(Objects.requireNonNull(backend, "backend"), null, Objects.requireNonNull(cache, "cache"),
+                null);
+    }
+
+    /**
+     * An inference graph (it must not record: run it under {@link Autograd#eval} or {@link Autograd#noGrad}) whose
+     * activations go back to {@code cache} as soon as {@code plan} says their last reader has run. The first pass with
+     * a new plan teaches it ({@link #completePass()}); every later pass of the same model and input shape follows it.
+     */
+    public static Graph on(Backend backend, TensorCache cache, LifetimePlan plan) {
+        return new Graph(Objects.requireNonNull(backend, "backend"), null, Objects.requireNonNull(cache, "cache"),
+                Objects.requireNonNull(plan, "plan"));
     }
 
     /** A graph that only propagates shapes, reporting every layer to {@code trace}. */
     public static Graph shapeOnly(Trace trace) {
-        return new Graph(null, Objects.requireNonNull(trace, "trace"), null);
+        return new Graph(null, Objects.requireNonNull(trace, "trace"), null, null);
     }
 
     /**
@@ -134,7 +150,43 @@ public final class Graph implements AutoCloseable {
     /** A new variable for an op's output, unless shape-only: memory the op must write whole (it may hold old values). */
     Variable output(Shape shape, boolean requiresGrad) {
         requireOpen();
-        return new Variable(this, shape, isShapeOnly() ? null : allocate(shape), null, requiresGrad && recording());
+        opIndex++;
+        boolean planning = plan != null && !recording();
+        if (planning && plan.learned()) {
+            for (int index : plan.releasedWhen(opIndex)) {
+                if (index < planned.size()) {
+                    planned.get(index).releaseValue();
+                }
+            }
+        }
+        Variable output = new Variable(this, shape, isShapeOnly() ? null : allocate(shape), null,
+                requiresGrad && recording());
+        if (planning) {
+            if (planned.size() == lastUse.length) {
+                lastUse = java.util.Arrays.copyOf(lastUse, lastUse.length * 2);
+            }
+            lastUse[planned.size()] = -1;
+            output.planIndex(planned.size());
+            planned.add(output);
+        }
+        return output;
+    }
+
+    /** Notes that the current op reads {@code variable} (the learning pass of a plan). */
+    void noteUse(Variable variable) {
+        if (plan != null && !plan.learned() && variable.planIndex() >= 0) {
+            lastUse[variable.planIndex()] = opIndex;
+        }
+    }
+
+    /**
+     * Ends a successful pass: a plan that was learning learns from it (a failed pass must not teach one). Call after
+     * the caller has read the outputs it needs.
+     */
+    public void completePass() {
+        if (plan != null && !plan.learned() && !recording()) {
+            plan.learn(java.util.Arrays.copyOf(lastUse, planned.size()), opIndex + 1);
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ public final class Variable {
     private Tensor grad;               // graph-owned gradient of a non-parameter, or null
     private boolean retained;
     private Variable viewOf;           // the variable whose memory this one's value views, or null
+    private int planIndex = -1;        // position among the pass's planned outputs (LifetimePlan), or -1
 
     Variable(Graph graph, Shape shape, Tensor value, Parameter parameter, boolean requiresGrad) {
         this.graph = graph;
@@ -49,9 +50,30 @@ public final class Variable {
         if (value == null) {
             throw new IllegalStateException(graph.isShapeOnly()
                     ? "a shape-only graph has no values (variable " + shape + ")"
-                    : "variable " + shape + " was released by backward; call retain() before backward to keep it");
+                    : "variable " + shape + " was released (by backward, or by an inference pass's memory plan after"
+                            + " its last reader); call retain() to keep it");
+        }
+        graph.noteUse(this);
+        if (viewOf != null) {
+            graph.noteUse(viewOf);
         }
         return value;
+    }
+
+    int planIndex() {
+        return planIndex;
+    }
+
+    void planIndex(int index) {
+        this.planIndex = index;
+    }
+
+    /** Gives this output's memory back now (an inference plan's release); a retained value stays. */
+    void releaseValue() {
+        if (!retained && value != null && parameter == null) {
+            graph.free(value);
+            value = null;
+        }
     }
 
     /** Whether backward computes a gradient for this variable. */

@@ -2,6 +2,7 @@ package dev.jdnn.engine.infer;
 
 import dev.jdnn.engine.autograd.Autograd;
 import dev.jdnn.engine.autograd.Graph;
+import dev.jdnn.engine.autograd.LifetimePlan;
 import dev.jdnn.engine.autograd.TensorCache;
 import dev.jdnn.engine.autograd.Trace;
 import dev.jdnn.engine.backend.Backend;
@@ -21,7 +22,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * bit-identical to the same call made alone.
  *
  * <p>This first version runs the module's forward on a graph per call: every operation is compiled once per context
- * and reused, and activations come from the context's {@link TensorCache} (no off-heap allocation after the first
+ * and reused, activations come from the context's {@link TensorCache} (no off-heap allocation after the first
+ * call) and go back to it as soon as their last reader has run ({@link LifetimePlan}, learned on the context's first
  * call), but no layer fusion happens yet (batch-norm folding,
  * post-op fusion, blocked layouts kept between layers and a memory plan are the next steps; see the README).
  */
@@ -33,7 +35,7 @@ public final class InferenceSession implements AutoCloseable {
     private final Shape outputShape;
     private long compileNanos;
     /** A caller's execution context: its own backend (compiled operations) and its own reusable activations. */
-    private record Context(Backend backend, TensorCache cache) {
+    private record Context(Backend backend, TensorCache cache, LifetimePlan plan) {
     }
 
     private final ConcurrentLinkedQueue<Context> idle = new ConcurrentLinkedQueue<>();
@@ -136,15 +138,16 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     private Context newContext() {
-        Context context = new Context(Backends.select(backendName), new TensorCache());
+        Context context = new Context(Backends.select(backendName), new TensorCache(), new LifetimePlan());
         all.add(context);
         return context;
     }
 
     private void forward(Context context, Tensor input, Tensor output) {
         Autograd.eval(() -> {
-            try (Graph graph = Graph.on(context.backend(), context.cache())) {
+            try (Graph graph = Graph.on(context.backend(), context.cache(), context.plan())) {
                 output.copyFrom(model.call(graph, graph.input(input)).value());
+                graph.completePass();
             }
             return null;
         });

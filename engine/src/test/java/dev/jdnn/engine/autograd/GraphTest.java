@@ -94,6 +94,37 @@ class GraphTest {
     }
 
     @Test
+    void aLifetimePlanReleasesActivationsAfterTheirLastReader() {
+        try (Conv2d a = new Conv2d(1, 2, 3, 1, 1); Conv2d b = new Conv2d(2, 2, 3, 1, 1);
+             Tensor x = Tensor.of(RandomData.uniform(6, 32), 2, 1, 4, 4); TensorCache cache = new TensorCache()) {
+            LifetimePlan plan = new LifetimePlan();
+            float[][] outputs = new float[3][];
+            int[] held = new int[3];
+            for (int pass = 0; pass < 3; pass++) {
+                int index = pass;
+                outputs[pass] = Autograd.eval(() -> {
+                    try (Graph graph = Graph.on(BACKEND, cache, plan)) {
+                        // y1 = relu(a(x)); y2 = b(y1) + y1 (y1 read twice, the second time by the add).
+                        Variable y1 = Functional.relu(a.call(graph, graph.input(x)));
+                        Variable y2 = Functional.add(b.call(graph, y1), y1);
+                        Variable out = Functional.relu(y2);
+                        float[] values = out.value().toFloatArray();
+                        graph.completePass();
+                        held[index] = graph.liveTensors();
+                        return values;
+                    }
+                });
+            }
+            assertTrue(plan.learned());
+            assertArrayEquals(outputs[0], outputs[1], "a planned pass computes the same values");
+            assertArrayEquals(outputs[0], outputs[2]);
+            // 5 outputs (conv, relu, conv, add, relu); the learning pass keeps all, a planned one only the live ones.
+            assertEquals(5, held[0]);
+            assertTrue(held[2] < held[0], "planned pass held " + held[2] + " tensors at the end, learning pass " + held[0]);
+        }
+    }
+
+    @Test
     void gradientsAccumulateUntilZeroGrad() {
         try (Conv2d conv = new Conv2d(1, 1, 1, 1, 0); Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2)) {
             for (int pass = 0; pass < 2; pass++) {

@@ -1,0 +1,58 @@
+package dev.jdnn.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.jdnn.engine.autograd.Autograd;
+import dev.jdnn.engine.autograd.Graph;
+import dev.jdnn.engine.backend.JavaBackend;
+import dev.jdnn.engine.infer.InferenceSession;
+import dev.jdnn.engine.nn.Module;
+import dev.jdnn.engine.tensor.Shape;
+import dev.jdnn.engine.tensor.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An inference session's calls — the first, which learns the activations' lifetimes, and the later ones, which give
+ * memory back after each activation's last reader — give the bits of a plain evaluation forward, on models whose
+ * forward reads activations in every pattern the zoo has: residual adds, concatenations, branches, SE gates, channel
+ * splits and shuffles, flatten views.
+ */
+class InferenceSessionZooTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet18", "densenet121", "googlenet", "shufflenet_v2_x0_5", "efficientnet_b0",
+        "mobilenet_v3_small", "squeezenet1_1", "resnet20", "simple_resnet"})
+    void sessionCallsEqualThePlainForward(String key) {
+        ModelInfo info = Models.info(key);
+        int size = Math.min(info.height(), 64);
+        Shape shape = Shape.of(1, info.channels(), size, size);
+        try (Module model = Models.create(key, info.classes());
+             Tensor x = Tensor.of(random(key.hashCode(), (int) shape.elementCount()), shape.dims());
+             JavaBackend backend = new JavaBackend()) {
+            model.initialize(5);
+            float[] plain = Autograd.eval(() -> {
+                try (Graph graph = Graph.on(backend)) {
+                    return model.call(graph, graph.input(x)).value().toFloatArray();
+                }
+            });
+            try (InferenceSession session = InferenceSession.compile(model, "java", shape)) {
+                for (int call = 0; call < 3; call++) {
+                    try (Tensor out = session.run(x)) {
+                        assertArrayEquals(plain, out.toFloatArray(), key + " session call " + call);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] random(long seed, int count) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (float) random.nextDouble(-1, 1);
+        }
+        return values;
+    }
+}
