@@ -11,7 +11,7 @@ import java.util.Arrays;
  */
 public final class LifetimePlan {
 
-    private int[][] releaseAt; // op index → the outputs (by creation index) whose last reader is the op before it
+    private volatile int[][] releaseAt; // op index → the outputs (by creation index) whose last reader is the op before it
 
     /** Whether a pass has taught this plan the lifetimes. */
     public boolean learned() {

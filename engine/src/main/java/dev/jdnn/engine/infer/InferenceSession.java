@@ -34,8 +34,9 @@ public final class InferenceSession implements AutoCloseable {
     private final Shape inputShape;
     private final Shape outputShape;
     private long compileNanos;
+    private final LifetimePlan plan = new LifetimePlan(); // shared by the contexts once learned
     /** A caller's execution context: its own backend (compiled operations) and its own reusable activations. */
-    private record Context(Backend backend, TensorCache cache, LifetimePlan plan) {
+    private record Context(Backend backend, TensorCache cache) {
     }
 
     private final ConcurrentLinkedQueue<Context> idle = new ConcurrentLinkedQueue<>();
@@ -65,8 +66,12 @@ public final class InferenceSession implements AutoCloseable {
             }
         });
         InferenceSession session = new InferenceSession(model, backendName, inputShape, outputShape);
-        try (Tensor zeros = Tensor.allocate(inputShape, DType.F32); Tensor out = Tensor.allocate(outputShape, DType.F32)) {
-            session.run(zeros, out);
+        try {
+            session.learnPlan(trace.layers().size());
+            try (Tensor zeros = Tensor.allocate(inputShape, DType.F32);
+                 Tensor out = Tensor.allocate(outputShape, DType.F32)) {
+                session.run(zeros, out);
+            }
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -137,15 +142,46 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Learns the activations' lifetimes from one image when the input holds several (the sequence of ops does not
+     * depend on the batch size; checked by comparing the traces), so that no call — the first included — holds every
+     * activation of a large batch at once. With one image the first call learns it.
+     */
+    private void learnPlan(int layers) {
+        if (inputShape.dim(0) == 1) {
+            return;
+        }
+        Shape single = inputShape.withDim(0, 1);
+        Trace trace = new Trace();
+        Autograd.eval(() -> {
+            try (Graph graph = Graph.shapeOnly(trace)) {
+                return model.call(graph, graph.input(single));
+            }
+        });
+        if (trace.layers().size() != layers) {
+            return; // the ops differ with the batch size: the first full call learns instead
+        }
+        try (Backend backend = Backends.select(backendName); TensorCache cache = new TensorCache();
+             Tensor zeros = Tensor.allocate(single, DType.F32)) {
+            Autograd.eval(() -> {
+                try (Graph graph = Graph.on(backend, cache, plan)) {
+                    model.call(graph, graph.input(zeros)).value();
+                    graph.completePass();
+                }
+                return null;
+            });
+        }
+    }
+
     private Context newContext() {
-        Context context = new Context(Backends.select(backendName), new TensorCache(), new LifetimePlan());
+        Context context = new Context(Backends.select(backendName), new TensorCache());
         all.add(context);
         return context;
     }
 
     private void forward(Context context, Tensor input, Tensor output) {
         Autograd.eval(() -> {
-            try (Graph graph = Graph.on(context.backend(), context.cache(), context.plan())) {
+            try (Graph graph = Graph.on(context.backend(), context.cache(), plan)) {
                 output.copyFrom(model.call(graph, graph.input(input)).value());
                 graph.completePass();
             }
