@@ -1,6 +1,7 @@
 package dev.jdnn.zoo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jdnn.engine.autograd.Autograd;
 import dev.jdnn.engine.autograd.Graph;
@@ -15,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An inference session's calls — the first, which learns the activations' lifetimes, and the later ones, which give
- * memory back after each activation's last reader — give the bits of a plain evaluation forward, on models whose
+ * memory back after each activation's last reader, all fusing batch norms, ReLUs and residual adds into the
+ * convolutions — agree with a plain evaluation forward up to rounding and with each other bit for bit, on models whose
  * forward reads activations in every pattern the zoo has: residual adds, concatenations, branches, SE gates, channel
  * splits and shuffles, flatten views.
  */
@@ -37,10 +39,24 @@ class InferenceSessionZooTest {
                     return model.call(graph, graph.input(x)).value().toFloatArray();
                 }
             });
+            double scale = 1e-3;
+            for (float v : plain) {
+                scale = Math.max(scale, Math.abs(v));
+            }
             try (InferenceSession session = InferenceSession.compile(model, "java", shape)) {
+                float[] first = null;
                 for (int call = 0; call < 3; call++) {
                     try (Tensor out = session.run(x)) {
-                        assertArrayEquals(plain, out.toFloatArray(), key + " session call " + call);
+                        float[] values = out.toFloatArray();
+                        if (first == null) {
+                            first = values;
+                            // Folding and fusing change rounding only: 1e-4 of the largest output over deep nets.
+                            for (int i = 0; i < plain.length; i++) {
+                                assertEquals(plain[i], values[i], 1e-4 * scale, key + " output " + i);
+                            }
+                        } else {
+                            assertArrayEquals(first, values, key + " session call " + call);
+                        }
                     }
                 }
             }

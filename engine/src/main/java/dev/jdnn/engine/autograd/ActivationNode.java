@@ -24,6 +24,11 @@ final class ActivationNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
+        PendingConv conv = x.pending();
+        if (function == Activation.RELU && graph.fusing() && conv != null && !conv.relu()) {
+            y.defer(conv.withRelu());
+            return y;
+        }
         Eltwise op = graph.backend().eltwise(spec);
         op.forward(x.value(), y.value());
         graph.record(new ActivationNode(op, x, y));

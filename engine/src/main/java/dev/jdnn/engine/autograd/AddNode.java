@@ -19,6 +19,18 @@ final class AddNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
+        if (graph.fusing()) {
+            PendingConv left = a.pending();
+            PendingConv right = b.pending();
+            if (left != null && left.acceptsSum() && a != b) {
+                y.defer(left.withSum(b));
+                return y;
+            }
+            if (right != null && right.acceptsSum() && a != b) {
+                y.defer(right.withSum(a));
+                return y;
+            }
+        }
         Activations.add(a.value(), b.value(), y.value());
         graph.record(new AddNode(a, b, y));
         return y;

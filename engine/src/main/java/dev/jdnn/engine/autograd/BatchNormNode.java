@@ -41,6 +41,12 @@ final class BatchNormNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
+        PendingConv conv = x.pending();
+        if (!training && graph.fusing() && conv != null && conv.acceptsBatchNorm() && weight.parameter() != null
+                && bias.parameter() != null) {
+            y.defer(conv.withBatchNorm(new PendingConv.BatchNormFold(weight, bias, runningMean, runningVar, epsilon)));
+            return y;
+        }
         BatchNorm2d op = graph.backend().batchNorm2d(spec);
         if (!training) {
             op.forwardInference(x.value(), runningMean, runningVar, weight.value(), bias.value(), y.value());

@@ -34,6 +34,10 @@ final class Conv2dNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
+        if (graph.fusing()) {
+            y.defer(new PendingConv(x, weight, bias, window, groups, null, false, null));
+            return y;
+        }
         graph.backend().conv2dForward(spec).run(x.value(), weight.value(), bias == null ? null : bias.value(),
                 y.value());
         graph.record(new Conv2dNode(spec, x, weight, bias, y));

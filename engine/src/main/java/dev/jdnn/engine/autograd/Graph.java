@@ -36,22 +36,24 @@ public final class Graph implements AutoCloseable {
     private boolean backwardDone;
     private boolean closed;
     private final LifetimePlan plan;  // inference passes: when to give activations back, or null
+    private final FusionCache fusion; // inference passes: folded and prepared convolutions, or null (no fusion)
     private final List<Variable> planned = new ArrayList<>(); // outputs in creation order, when planning
     private int[] lastUse = new int[64]; // per planned output: the op index of its last reader (learning pass)
     private int opIndex = -1;         // ops (outputs) made so far in this pass, minus one
     private long seed;        // of the random ops (dropout) of this pass
     private long randomCalls; // random ops run so far in this pass
 
-    private Graph(Backend backend, Trace trace, TensorCache cache, LifetimePlan plan) {
+    private Graph(Backend backend, Trace trace, TensorCache cache, LifetimePlan plan, FusionCache fusion) {
         this.backend = backend;
         this.trace = trace;
         this.cache = cache;
         this.plan = plan;
+        this.fusion = fusion;
     }
 
     /** A graph that computes on {@code backend} (and records for backward while gradients are enabled). */
     public static Graph on(Backend backend) {
-        return new Graph(Objects.requireNonNull(backend, "backend"), null, null, null);
+        return new Graph(Objects.requireNonNull(backend, "backend"), null, null, null, null);
     }
 
     /**
@@ -60,7 +62,7 @@ public final class Graph implements AutoCloseable {
      */
     public static Graph on(Backend backend, TensorCache cache) {
         return new Graph(Objects.requireNonNull(backend, "backend"), null, Objects.requireNonNull(cache, "cache"),
-                null);
+                null, null);
     }
 
     /**
@@ -70,12 +72,31 @@ public final class Graph implements AutoCloseable {
      */
     public static Graph on(Backend backend, TensorCache cache, LifetimePlan plan) {
         return new Graph(Objects.requireNonNull(backend, "backend"), null, Objects.requireNonNull(cache, "cache"),
-                Objects.requireNonNull(plan, "plan"));
+                Objects.requireNonNull(plan, "plan"), null);
+    }
+
+    /**
+     * {@link #on(Backend, TensorCache, LifetimePlan)} that also fuses while it runs: batch norms fold into the
+     * convolutions before them, ReLUs and residual adds become convolution post-ops, and convolutions run prepared
+     * (weights reordered or packed once, in {@code fusion}). Results differ from the unfused pass by rounding only.
+     */
+    public static Graph on(Backend backend, TensorCache cache, LifetimePlan plan, FusionCache fusion) {
+        return new Graph(Objects.requireNonNull(backend, "backend"), null, Objects.requireNonNull(cache, "cache"),
+                Objects.requireNonNull(plan, "plan"), Objects.requireNonNull(fusion, "fusion"));
+    }
+
+    /** Whether ops of this pass fuse (an inference graph with a fusion cache). */
+    boolean fusing() {
+        return fusion != null && backend != null && !recording();
+    }
+
+    FusionCache fusion() {
+        return fusion;
     }
 
     /** A graph that only propagates shapes, reporting every layer to {@code trace}. */
     public static Graph shapeOnly(Trace trace) {
-        return new Graph(null, Objects.requireNonNull(trace, "trace"), null, null);
+        return new Graph(null, Objects.requireNonNull(trace, "trace"), null, null, null);
     }
 
     /**

@@ -23,6 +23,7 @@ public final class Variable {
     private boolean retained;
     private Variable viewOf;           // the variable whose memory this one's value views, or null
     private int planIndex = -1;        // position among the pass's planned outputs (LifetimePlan), or -1
+    private PendingConv pending;       // a convolution (and what fused into it) not run yet, or null
 
     Variable(Graph graph, Shape shape, Tensor value, Parameter parameter, boolean requiresGrad) {
         this.graph = graph;
@@ -57,7 +58,22 @@ public final class Variable {
         if (viewOf != null) {
             graph.noteUse(viewOf);
         }
+        if (pending != null) {
+            PendingConv conv = pending;
+            pending = null;
+            conv.run(graph, value);
+        }
         return value;
+    }
+
+    /** The convolution this value waits for, or {@code null}. */
+    PendingConv pending() {
+        return pending;
+    }
+
+    /** Makes this value wait for {@code conv}: it runs when the value is first read. */
+    void defer(PendingConv conv) {
+        this.pending = conv;
     }
 
     int planIndex() {

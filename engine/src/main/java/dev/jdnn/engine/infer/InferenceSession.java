@@ -1,6 +1,7 @@
 package dev.jdnn.engine.infer;
 
 import dev.jdnn.engine.autograd.Autograd;
+import dev.jdnn.engine.autograd.FusionCache;
 import dev.jdnn.engine.autograd.Graph;
 import dev.jdnn.engine.autograd.LifetimePlan;
 import dev.jdnn.engine.autograd.TensorCache;
@@ -23,9 +24,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>This first version runs the module's forward on a graph per call: every operation is compiled once per context
  * and reused, activations come from the context's {@link TensorCache} (no off-heap allocation after the first
- * call) and go back to it as soon as their last reader has run ({@link LifetimePlan}, learned on the context's first
- * call), but no layer fusion happens yet (batch-norm folding,
- * post-op fusion, blocked layouts kept between layers and a memory plan are the next steps; see the README).
+ * call) and go back to it as soon as their last reader has run ({@link LifetimePlan}, learned on the first call),
+ * and the pass fuses ({@link FusionCache}): batch norms fold into the convolutions before them, ReLUs and residual adds
+ * become convolution post-ops, convolutions run with weights prepared once. Not yet: oneDNN's blocked layouts kept
+ * between layers (activations are plain NCHW between ops), and a call still allocates some Java heap (the graph).
  */
 public final class InferenceSession implements AutoCloseable {
 
@@ -35,6 +37,7 @@ public final class InferenceSession implements AutoCloseable {
     private final Shape outputShape;
     private long compileNanos;
     private final LifetimePlan plan = new LifetimePlan(); // shared by the contexts once learned
+    private final FusionCache fusion = new FusionCache(); // folded and prepared convolutions, shared
     /** A caller's execution context: its own backend (compiled operations) and its own reusable activations. */
     private record Context(Backend backend, TensorCache cache) {
     }
@@ -162,9 +165,9 @@ public final class InferenceSession implements AutoCloseable {
             return; // the ops differ with the batch size: the first full call learns instead
         }
         try (Backend backend = Backends.select(backendName); TensorCache cache = new TensorCache();
-             Tensor zeros = Tensor.allocate(single, DType.F32)) {
+             FusionCache singleImage = new FusionCache(); Tensor zeros = Tensor.allocate(single, DType.F32)) {
             Autograd.eval(() -> {
-                try (Graph graph = Graph.on(backend, cache, plan)) {
+                try (Graph graph = Graph.on(backend, cache, plan, singleImage)) {
                     model.call(graph, graph.input(zeros)).value();
                     graph.completePass();
                 }
@@ -181,7 +184,7 @@ public final class InferenceSession implements AutoCloseable {
 
     private void forward(Context context, Tensor input, Tensor output) {
         Autograd.eval(() -> {
-            try (Graph graph = Graph.on(context.backend(), context.cache(), plan)) {
+            try (Graph graph = Graph.on(context.backend(), context.cache(), plan, fusion)) {
                 output.copyFrom(model.call(graph, graph.input(input)).value());
                 graph.completePass();
             }
@@ -199,6 +202,7 @@ public final class InferenceSession implements AutoCloseable {
     public void close() {
         closed = true;
         Context context;
+        fusion.close();
         while ((context = all.poll()) != null) {
             context.backend().close();
             context.cache().close();

@@ -95,7 +95,16 @@ class InferenceSessionTest {
                     return model.call(graph, graph.input(input)).value().toFloatArray();
                 }
             });
-            Tolerance.assertBitsEqual(direct, out.toFloatArray(), "session vs eval forward");
+            // Batch norm folded into the conv and ReLU as its post-op: the same function up to f32 rounding of the
+            // folded weights and of a different summation order (27-term dot products here).
+            float[] fused = out.toFloatArray();
+            double scale = 0;
+            for (float v : direct) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int i = 0; i < direct.length; i++) {
+                assertEquals(direct[i], fused[i], 1e-5 * Math.max(scale, 1), "output " + i);
+            }
         }
     }
 

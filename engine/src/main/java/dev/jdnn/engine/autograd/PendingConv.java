@@ -1,0 +1,66 @@
+package dev.jdnn.engine.autograd;
+
+import dev.jdnn.engine.backend.Conv2dSpec;
+import dev.jdnn.engine.backend.PostOp;
+import dev.jdnn.engine.kernel.Window2d;
+import dev.jdnn.engine.tensor.Tensor;
+
+/**
+ * A convolution an inference graph has not run yet, so that what follows it can join in: a batch norm in evaluation
+ * mode folds into its weights, a ReLU becomes its post-op, a residual add becomes its sum post-op (the other operand
+ * copied into the output first), and a ReLU after that add makes it sum + ReLU. Every fusion makes a new pending
+ * convolution; the one it came from stays as it was, so a second reader of an unfused output still gets it. Runs when
+ * its value is first read, as a convolution prepared once per backend ({@link FusionCache}).
+ */
+record PendingConv(Variable x, Variable weight, Variable bias, Window2d window, int groups, BatchNormFold fold,
+                   boolean relu, Variable sum) {
+
+    /** The batch norm to fold: its parameters and running statistics. */
+    record BatchNormFold(Variable weight, Variable bias, Tensor runningMean, Tensor runningVar, double epsilon) {
+    }
+
+    /** Whether a batch norm may still fold in (nothing was fused after the convolution yet). */
+    boolean acceptsBatchNorm() {
+        return fold == null && !relu && sum == null && weight.parameter() != null
+                && (bias == null || bias.parameter() != null);
+    }
+
+    /** Whether a residual add may still join (no ReLU and no sum yet). */
+    boolean acceptsSum() {
+        return !relu && sum == null;
+    }
+
+    PendingConv withBatchNorm(BatchNormFold batchNorm) {
+        return new PendingConv(x, weight, bias, window, groups, batchNorm, false, null);
+    }
+
+    PendingConv withRelu() {
+        return new PendingConv(x, weight, bias, window, groups, fold, true, sum);
+    }
+
+    PendingConv withSum(Variable other) {
+        return new PendingConv(x, weight, bias, window, groups, fold, false, other);
+    }
+
+    /** Runs the convolution and everything fused into it, into {@code output}. */
+    void run(Graph graph, Tensor output) {
+        Tensor w;
+        Tensor b;
+        if (fold == null) {
+            w = weight.value();
+            b = bias == null ? null : bias.value();
+        } else {
+            FusionCache.Folded folded = graph.fusion().folded(weight.parameter(),
+                    bias == null ? null : bias.parameter(), fold.weight().parameter(), fold.bias().parameter(),
+                    fold.runningMean(), fold.runningVar(), fold.epsilon());
+            w = folded.weight();
+            b = folded.bias();
+        }
+        PostOp postOp = sum != null ? (relu ? PostOp.SUM_RELU : PostOp.SUM) : (relu ? PostOp.RELU : PostOp.NONE);
+        Conv2dSpec spec = new Conv2dSpec(x.shape(), weight.dim(0), window, groups, b != null, postOp);
+        if (sum != null) {
+            output.copyFrom(sum.value());
+        }
+        graph.fusion().prepared(graph.backend(), spec, w, b).run(x.value(), output);
+    }
+}
