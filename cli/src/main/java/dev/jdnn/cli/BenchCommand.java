@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code jdnn bench MODEL} and {@code jdnn bench <target>}: benchmarks; results on stdout, progress on stderr. */
 @Command(name = "bench",
+        header = "Benchmark a zoo model (jdnn bench resnet50), SGEMM or convolution layers.",
         mixinStandardHelpOptions = true,
         description = {
             "Measure speed on synthetic data, no data set needed. jdnn bench MODEL runs a zoo model (resnet50, ...)",

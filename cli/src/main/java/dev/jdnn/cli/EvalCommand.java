@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code jdnn eval MODEL --weights FILE}: accuracy, per-class accuracy and the confusion matrix on a test set. */
 @Command(name = "eval",
+        header = "Evaluate weights on a test set: top-1/top-5, per class, confusion matrix.",
         mixinStandardHelpOptions = true,
         description = {
             "Evaluate MODEL with the weights in FILE (a safetensors state dict with torchvision's names, as jdnn train",

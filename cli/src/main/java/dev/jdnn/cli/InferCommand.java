@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code jdnn infer MODEL --weights FILE (IMAGE... | --input FILE)}: classify images or run a tensor through a model. */
 @Command(name = "infer",
+        header = "Classify images or run a tensor through a model with given weights.",
         mixinStandardHelpOptions = true,
         description = {
             "Run MODEL with the weights in FILE (a safetensors state dict under torchvision's names: what jdnn train",

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code jdnn summary MODEL}: the layer table of a model from shape inference alone. */
 @Command(name = "summary",
+        header = "Print a model's layer table from shape inference alone.",
         mixinStandardHelpOptions = true,
         description = {
             "Print MODEL's layers in the order they run: name, op, output shape, parameters, multiply-accumulates and",

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code jdnn train MODEL}: train a zoo model on a data set, with checkpoints, a log and a plot of the curves. */
 @Command(name = "train",
+        header = "Train a zoo model on a data set, with checkpoints, a log and curves.",
         mixinStandardHelpOptions = true,
         description = {
             "Train MODEL (a zoo key: lenet5_28, lenet5, ...) on the CPU. Each epoch prints train loss, train accuracy",

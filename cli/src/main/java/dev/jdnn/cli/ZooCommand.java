@@ -17,6 +17,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code jdnn zoo}: every model of the registry with its published figures and its cost at the default input. */
 @Command(name = "zoo",
+        header = "List every model with its parameters, GMACs, input and published figures.",
         mixinStandardHelpOptions = true,
         description = {
             "List every model: key, family, year, parameters, GMACs (multiply-accumulates of the conv and linear",
