@@ -1,7 +1,6 @@
 package dev.jdnn.engine.autograd;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
+import dev.jdnn.engine.kernel.Clamp;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
@@ -10,9 +9,8 @@ import java.util.List;
 /**
  * {@code torch.nn.Hardtanh(min, max)}: {@code y = min(max(x, min), max)}; {@code ReLU6} is {@code (0, 6)}. The
  * gradient is {@code dy} where {@code min < x < max} and 0 elsewhere (at the breakpoints too), as PyTorch's
- * {@code hardtanh_backward}; a NaN input stays NaN forward and passes no gradient. Plain scalar Java on contiguous
- * f32 memory, on any backend (the integrator may move it onto the backends' element-wise op, oneDNN's
- * {@code eltwise_clip_v2}).
+ * {@code hardtanh_backward}; a NaN input stays NaN forward and passes no gradient. On the Vector API kernels of
+ * {@link Clamp} whatever the backend (oneDNN's {@code eltwise_clip_v2} would let it fuse into convolutions).
  *
  */
 final class ClampNode extends Node {
@@ -37,13 +35,7 @@ final class ClampNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
-        MemorySegment xs = contiguous(x.value(), "hardtanh: x");
-        MemorySegment ys = contiguous(y.value(), "hardtanh: y");
-        for (long i = 0, n = x.shape().elementCount(); i < n; i++) {
-            float v = xs.getAtIndex(JAVA_FLOAT, i);
-            // NaN compares false both ways and stays NaN, as in PyTorch.
-            ys.setAtIndex(JAVA_FLOAT, i, v < min ? min : v > max ? max : v);
-        }
+        Clamp.forward(x.value(), min, max, y.value());
         graph.record(new ClampNode(x, y, min, max));
         return y;
     }
@@ -51,15 +43,7 @@ final class ClampNode extends Node {
     @Override
     void backward(Tensor gradOutput) {
         Variable x = inputs.get(0);
-        x.accumulateGrad(gradInput -> {
-            MemorySegment xs = contiguous(x.value(), "hardtanh backward: x");
-            MemorySegment dys = contiguous(gradOutput, "hardtanh backward: dy");
-            MemorySegment dxs = contiguous(gradInput, "hardtanh backward: dx");
-            for (long i = 0, n = x.shape().elementCount(); i < n; i++) {
-                float v = xs.getAtIndex(JAVA_FLOAT, i);
-                dxs.setAtIndex(JAVA_FLOAT, i, v > min && v < max ? dys.getAtIndex(JAVA_FLOAT, i) : 0f);
-            }
-        });
+        x.accumulateGrad(gradInput -> Clamp.backward(x.value(), gradOutput, min, max, gradInput));
     }
 
     static MemorySegment contiguous(Tensor tensor, String what) {
