@@ -1,7 +1,5 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.engine.autograd.Autograd;
-import dev.jdnn.engine.autograd.Graph;
 import dev.jdnn.engine.autograd.Trace;
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.engine.tensor.Shape;
@@ -15,14 +13,6 @@ final class ModelTraces {
 
     /** The inference-mode trace of {@code key} (1000 classes unless the model has another count) for one input. */
     static Trace trace(String key, int classes, int channels, int height, int width) {
-        Module model = Module.shapeOnly(() -> Models.create(key, classes));
-        Trace trace = new Trace();
-        Autograd.eval(() -> {
-            try (Graph graph = Graph.shapeOnly(trace)) {
-                model.call(graph, graph.input(Shape.of(1, channels, height, width)));
-            }
-            return null;
-        });
-        return trace;
+        return Module.shapeOnly(() -> Models.create(key, classes)).trace(Shape.of(1, channels, height, width));
     }
 }

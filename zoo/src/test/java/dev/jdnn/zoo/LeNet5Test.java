@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jdnn.engine.autograd.Graph;
 import dev.jdnn.engine.autograd.Trace;
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.engine.tensor.Shape;
@@ -16,10 +15,7 @@ class LeNet5Test {
     @Test
     void lenet5For28x28HasTheIssuesShapesAndCounts() {
         Module model = Module.shapeOnly(() -> Models.create("lenet5_28", 10));
-        Trace trace = new Trace();
-        try (Graph graph = Graph.shapeOnly(trace)) {
-            model.call(graph, graph.input(Shape.of(1, 1, 28, 28)));
-        }
+        Trace trace = model.trace(Shape.of(1, 1, 28, 28));
         // conv 6@5x5: 6·25 + 6 = 156; conv 16@5x5: 16·6·25 + 16 = 2,416; fc 256→120: 30,840; 120→84: 10,164;
         // 84→10: 850. Total 44,426.
         assertEquals(44_426, trace.parameters());

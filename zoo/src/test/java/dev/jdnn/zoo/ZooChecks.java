@@ -25,14 +25,7 @@ public final class ZooChecks {
     public static Trace trace(String key, int classes, int size) {
         ModelInfo info = Models.info(key);
         Module model = Module.shapeOnly(() -> Models.create(key, classes));
-        Trace trace = new Trace();
-        Autograd.eval(() -> {
-            try (Graph graph = Graph.shapeOnly(trace)) {
-                model.call(graph, graph.input(Shape.of(1, info.channels(), size, size)));
-            }
-            return null;
-        });
-        return trace;
+        return model.trace(Shape.of(1, info.channels(), size, size));
     }
 
     /**

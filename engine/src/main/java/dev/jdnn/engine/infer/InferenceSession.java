@@ -155,13 +155,7 @@ public final class InferenceSession implements AutoCloseable {
             return;
         }
         Shape single = inputShape.withDim(0, 1);
-        Trace trace = new Trace();
-        Autograd.eval(() -> {
-            try (Graph graph = Graph.shapeOnly(trace)) {
-                return model.call(graph, graph.input(single));
-            }
-        });
-        if (trace.layers().size() != layers) {
+        if (model.trace(single).layers().size() != layers) {
             return; // the ops differ with the batch size: the first full call learns instead
         }
         try (Backend backend = Backends.select(backendName); TensorCache cache = new TensorCache();

@@ -1,6 +1,8 @@
 package dev.jdnn.engine.nn;
 
+import dev.jdnn.engine.autograd.Autograd;
 import dev.jdnn.engine.autograd.Graph;
+import dev.jdnn.engine.autograd.Trace;
 import dev.jdnn.engine.autograd.Variable;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
@@ -60,6 +62,20 @@ public abstract class Module implements AutoCloseable {
                 graph.exitScope();
             }
         }
+    }
+
+    /**
+     * This model's structure for one input shape, from a shape-only pass in evaluation mode: every layer's output
+     * shape, parameters and multiply-accumulates. Nothing is computed or allocated (a shape-only model works too).
+     */
+    public final Trace trace(Shape input) {
+        Trace trace = new Trace();
+        Autograd.eval(() -> {
+            try (Graph graph = Graph.shapeOnly(trace)) {
+                return call(graph, graph.input(input));
+            }
+        });
+        return trace;
     }
 
     /** The layer's computation; call children through {@link #call}, never their forward directly. */
