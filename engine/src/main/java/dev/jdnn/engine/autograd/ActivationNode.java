@@ -2,6 +2,7 @@ package dev.jdnn.engine.autograd;
 
 import dev.jdnn.engine.backend.Eltwise;
 import dev.jdnn.engine.backend.EltwiseSpec;
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Activation;
 import dev.jdnn.engine.tensor.Tensor;
 import java.util.List;
@@ -27,6 +28,12 @@ final class ActivationNode extends Node {
         PendingConv conv = x.pending();
         if (function == Activation.RELU && graph.fusing() && conv != null && !conv.relu()) {
             y.defer(conv.withRelu());
+            return y;
+        }
+        TensorFormat format = graph.elementwiseFormat(x);
+        if (format != TensorFormat.NCHW) {
+            graph.backend().eltwise(new EltwiseSpec(format.physicalShape(x.shape()), function))
+                    .forward(x.valueIn(format), y.writableIn(format));
             return y;
         }
         Eltwise op = graph.backend().eltwise(spec);

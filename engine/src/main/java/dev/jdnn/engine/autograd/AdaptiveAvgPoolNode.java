@@ -1,5 +1,7 @@
 package dev.jdnn.engine.autograd;
 
+import dev.jdnn.engine.backend.Pool2dSpec;
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.AdaptiveAvgPool2d;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
@@ -18,6 +20,15 @@ final class AdaptiveAvgPoolNode extends Node {
         Variable y = graph.output(shape, x.requiresGrad());
         graph.traceLayer("adaptive_avgpool " + outputHeight + "x" + outputWidth, shape, 0);
         if (graph.isShapeOnly()) {
+            return y;
+        }
+        if (outputHeight == 1 && outputWidth == 1 && graph.fusing()
+                && x.cheapestFormat(graph.activationFormat()) == TensorFormat.NHWC) {
+            // a channels-last inference pass: the backend's global average pooling reads NHWC; (N, C, 1, 1) is the
+            // same memory in either layout
+            Pool2dSpec global = Pool2dSpec.globalAverage(x.shape()).withFormat(TensorFormat.NHWC);
+            graph.backend().pool2d(global).forward(x.valueIn(TensorFormat.NHWC),
+                    y.value().reshape(global.outputTensorShape().dims()));
             return y;
         }
         AdaptiveAvgPool2d.forward(x.value(), y.value());

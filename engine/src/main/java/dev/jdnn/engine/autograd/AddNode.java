@@ -1,5 +1,6 @@
 package dev.jdnn.engine.autograd;
 
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Activations;
 import dev.jdnn.engine.tensor.Tensor;
 import java.util.List;
@@ -31,7 +32,8 @@ final class AddNode extends Node {
                 return y;
             }
         }
-        Activations.add(a.value(), b.value(), y.value());
+        TensorFormat format = graph.elementwiseFormat(a);
+        Activations.add(a.valueIn(format), b.valueIn(format), y.writableIn(format));
         graph.record(new AddNode(a, b, y));
         return y;
     }

@@ -1,5 +1,6 @@
 package dev.jdnn.engine.autograd;
 
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Clamp;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.tensor.TensorChecks;
@@ -35,7 +36,8 @@ final class ClampNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
-        Clamp.forward(x.value(), min, max, y.value());
+        TensorFormat format = graph.elementwiseFormat(x);
+        Clamp.forward(x.valueIn(format), min, max, y.writableIn(format));
         graph.record(new ClampNode(x, y, min, max));
         return y;
     }

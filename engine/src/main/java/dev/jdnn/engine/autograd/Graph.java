@@ -1,6 +1,7 @@
 package dev.jdnn.engine.autograd;
 
 import dev.jdnn.engine.backend.Backend;
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.nn.Parameter;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
@@ -26,6 +27,10 @@ import java.util.Set;
  * allocating it. One graph is used by one thread.
  */
 public final class Graph implements AutoCloseable {
+
+    /** Whether inference passes keep activations channels-last where the backend prefers it (see activationFormat). */
+    private static final boolean CHANNELS_LAST =
+            Boolean.parseBoolean(System.getProperty("jdnn.channelsLast", "true"));
 
     private final Backend backend;    // null when shape-only
     private final TensorCache cache;  // where tensors come from and go back to, or null (allocate and free)
@@ -92,6 +97,24 @@ public final class Graph implements AutoCloseable {
 
     FusionCache fusion() {
         return fusion;
+    }
+
+    /**
+     * The layout activations should stay in between ops of this pass: NHWC for a fusing inference pass on a backend
+     * that computes convolutions channels-last ({@link Backend#prefersChannelsLast()}), unless the system property
+     * {@code jdnn.channelsLast} is {@code false}; NCHW otherwise. Ops that only see elements (activations, adds) keep
+     * whichever layout their input holds; every other op reads NCHW ({@link Variable#value()} converts).
+     */
+    TensorFormat activationFormat() {
+        return CHANNELS_LAST && fusing() && backend.prefersChannelsLast() ? TensorFormat.NHWC : TensorFormat.NCHW;
+    }
+
+    /**
+     * The layout an element-wise op of this pass reads {@code x} in and writes its output in: the cheapest for a 4-D
+     * value of an inference pass ({@link Variable#cheapestFormat}), NCHW otherwise.
+     */
+    TensorFormat elementwiseFormat(Variable x) {
+        return x.shape().rank() == 4 && fusing() ? x.cheapestFormat(activationFormat()) : TensorFormat.NCHW;
     }
 
     /** A graph that only propagates shapes, reporting every layer to {@code trace}. */

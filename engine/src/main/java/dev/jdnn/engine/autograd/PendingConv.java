@@ -2,6 +2,7 @@ package dev.jdnn.engine.autograd;
 
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.PostOp;
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Window2d;
 import dev.jdnn.engine.tensor.Tensor;
 
@@ -42,8 +43,11 @@ record PendingConv(Variable x, Variable weight, Variable bias, Window2d window, 
         return new PendingConv(x, weight, bias, window, groups, fold, false, other);
     }
 
-    /** Runs the convolution and everything fused into it, into {@code output}. */
-    void run(Graph graph, Tensor output) {
+    /**
+     * Runs the convolution and everything fused into it, into {@code output}, a tensor in {@code outputFormat}; the
+     * input is read in the pass's activation layout when that costs no conversion.
+     */
+    void run(Graph graph, Tensor output, TensorFormat outputFormat) {
         Tensor w;
         Tensor b;
         if (fold == null) {
@@ -57,10 +61,12 @@ record PendingConv(Variable x, Variable weight, Variable bias, Window2d window, 
             b = folded.bias();
         }
         PostOp postOp = sum != null ? (relu ? PostOp.SUM_RELU : PostOp.SUM) : (relu ? PostOp.RELU : PostOp.NONE);
-        Conv2dSpec spec = new Conv2dSpec(x.shape(), weight.dim(0), window, groups, b != null, postOp);
+        TensorFormat inputFormat = x.cheapestFormat(graph.activationFormat());
+        Conv2dSpec spec = new Conv2dSpec(x.shape(), weight.dim(0), window, groups, b != null, postOp, inputFormat,
+                outputFormat);
         if (sum != null) {
-            output.copyFrom(sum.value());
+            output.copyFrom(sum.valueIn(outputFormat));
         }
-        graph.fusion().prepared(graph.backend(), spec, w, b).run(x.value(), output);
+        graph.fusion().prepared(graph.backend(), spec, w, b).run(x.valueIn(inputFormat), output);
     }
 }

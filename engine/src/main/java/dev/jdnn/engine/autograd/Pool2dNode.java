@@ -3,6 +3,7 @@ package dev.jdnn.engine.autograd;
 import dev.jdnn.engine.backend.Pool2d;
 import dev.jdnn.engine.backend.Pool2dSpec;
 import dev.jdnn.engine.backend.PoolingMode;
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Window2d;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
@@ -29,11 +30,12 @@ final class Pool2dNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
-        Pool2d op = graph.backend().pool2d(spec);
         if (!y.requiresGrad()) {
-            op.forward(x.value(), y.value());
+            TensorFormat format = graph.fusing() ? x.cheapestFormat(graph.activationFormat()) : TensorFormat.NCHW;
+            graph.backend().pool2d(spec.withFormat(format)).forward(x.valueIn(format), y.writableIn(format));
             return y;
         }
+        Pool2d op = graph.backend().pool2d(spec);
         Shape workspaceShape = op.workspaceShape();
         Tensor workspace = workspaceShape == null ? null : graph.allocate(workspaceShape, dev.jdnn.engine.tensor.DType.S8);
         op.forwardTraining(x.value(), y.value(), workspace);

@@ -1,6 +1,9 @@
 package dev.jdnn.engine.autograd;
 
+import dev.jdnn.engine.backend.ReorderSpec;
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Activations;
+import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.nn.Parameter;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
@@ -24,6 +27,9 @@ public final class Variable {
     private Variable viewOf;           // the variable whose memory this one's value views, or null
     private int planIndex = -1;        // position among the pass's planned outputs (LifetimePlan), or -1
     private PendingConv pending;       // a convolution (and what fused into it) not run yet, or null
+    private TensorFormat format = TensorFormat.NCHW; // the layout value's memory holds (NHWC: inference passes only)
+    private Tensor physical;           // value viewed in its physical NHWC shape when format is NHWC, else null
+    private Tensor converted;          // graph-owned copy in the other layout, made for a reader wanting it, or null
 
     Variable(Graph graph, Shape shape, Tensor value, Parameter parameter, boolean requiresGrad) {
         this.graph = graph;
@@ -46,8 +52,18 @@ public final class Variable {
         return shape.dim(axis);
     }
 
-    /** The values; fails in a shape-only graph or once backward has released them. */
+    /** The values, {@code (N, C, H, W)} for 4-D ones; fails in a shape-only graph or once released. */
     public Tensor value() {
+        return valueIn(TensorFormat.NCHW);
+    }
+
+    /**
+     * The values in layout {@code wanted} (a tensor of its physical shape): a convolution still pending runs, writing
+     * the pass's activation layout ({@link Graph#activationFormat()}: what the next convolutions read without
+     * conversion); a value held in another layout than {@code wanted} is converted once, the copy kept for later
+     * readers until the value is released. Only 4-D values have an NHWC layout.
+     */
+    Tensor valueIn(TensorFormat wanted) {
         if (value == null) {
             throw new IllegalStateException(graph.isShapeOnly()
                     ? "a shape-only graph has no values (variable " + shape + ")"
@@ -61,9 +77,44 @@ public final class Variable {
         if (pending != null) {
             PendingConv conv = pending;
             pending = null;
-            conv.run(graph, value);
+            TensorFormat layout = graph.activationFormat();
+            holdIn(layout);
+            conv.run(graph, held(), layout);
         }
-        return value;
+        if (format == wanted) {
+            return held();
+        }
+        if (converted == null) {
+            Tensor copy = graph.allocate(wanted.physicalShape(shape));
+            graph.backend().reorder(new ReorderSpec(shape, format, DType.F32, wanted, DType.F32)).run(held(), copy);
+            converted = copy;
+        }
+        return converted;
+    }
+
+    /**
+     * The layout a reader preferring {@code preferred} should ask for: {@code preferred} when reading in it costs no
+     * conversion (a pending convolution writes either; a converted copy may exist), else the layout held.
+     */
+    TensorFormat cheapestFormat(TensorFormat preferred) {
+        return pending != null || format == preferred || converted != null ? preferred : format;
+    }
+
+    /**
+     * The memory an op writes this output into, declaring it held in {@code layout} from now on (before any read).
+     */
+    Tensor writableIn(TensorFormat layout) {
+        holdIn(layout);
+        return held();
+    }
+
+    private void holdIn(TensorFormat layout) {
+        format = layout;
+        physical = layout == TensorFormat.NCHW ? null : value.reshape(layout.physicalShape(shape).dims());
+    }
+
+    private Tensor held() {
+        return physical != null ? physical : value;
     }
 
     /** The convolution this value waits for, or {@code null}. */
@@ -87,9 +138,16 @@ public final class Variable {
     /** Gives this output's memory back now (an inference plan's release); a retained value stays. */
     void releaseValue() {
         if (!retained && value != null && parameter == null) {
-            graph.free(value);
-            value = null;
+            freeValue();
         }
+    }
+
+    private void freeValue() {
+        graph.free(value);
+        graph.free(converted);
+        value = null;
+        physical = null;
+        converted = null;
     }
 
     /** Whether backward computes a gradient for this variable. */
@@ -168,8 +226,7 @@ public final class Variable {
     void release() {
         if (parameter == null) {
             if (value != null && !retained) {
-                graph.free(value);
-                value = null;
+                freeValue();
             }
             if (grad != null) {
                 graph.free(grad);

@@ -10,14 +10,24 @@ package dev.jdnn.engine.backend;
  * thread at a time (oneDNN's run on one stream); give each caller thread its own backend.
  *
  * <p>Tensors are f32 in PyTorch's plain layouts: activations {@code (N, C, H, W)}, convolution weights
- * {@code (OC, C/groups, KH, KW)}; only {@link #reorder} converts to and from NHWC and bf16. Backward operations
- * overwrite their outputs (they do not accumulate). Where oneDNN has no implementation for a spec, or its answer
+ * {@code (OC, C/groups, KH, KW)}; {@link #reorder} converts to and from NHWC and bf16, and the inference forward of
+ * convolution and pooling also takes NHWC specs ({@link Conv2dSpec#inputFormat()}, {@link Pool2dSpec#format()}).
+ * Backward operations overwrite their outputs (they do not accumulate). Where oneDNN has no implementation for a spec, or its answer
  * would differ from PyTorch's, the oneDNN backend runs that operation on the Java kernels (said at debug level).
  */
 public interface Backend extends AutoCloseable {
 
     /** {@code java} or {@code onednn}. */
     String name();
+
+    /**
+     * Whether this backend's convolutions and poolings run on channels-last (NHWC) tensors natively, so that an
+     * inference pass should keep activations in NHWC between them (oneDNN: its convolutions pick NHWC on AVX-512 and
+     * would otherwise reorder at every layer). Both backends accept NHWC specs; where this is false they transpose.
+     */
+    default boolean prefersChannelsLast() {
+        return false;
+    }
 
     /** The forward convolution for {@code spec}. */
     Conv2dForward conv2dForward(Conv2dSpec spec);

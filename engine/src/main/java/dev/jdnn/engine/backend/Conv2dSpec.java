@@ -5,13 +5,26 @@ import dev.jdnn.engine.tensor.Shape;
 
 /**
  * Everything that fixes a 2-D convolution's primitive: input shape {@code (N, C, H, W)}, output channels, window
- * (kernel, stride, padding, dilation; never ceil mode), groups, whether there is a bias, and the post-op. Backends
- * compile one {@link Conv2dForward} per spec and reuse it.
+ * (kernel, stride, padding, dilation; never ceil mode), groups, whether there is a bias, the post-op, and the layouts
+ * of input and output. Backends compile one {@link Conv2dForward} per spec and reuse it.
+ *
+ * <p>Shapes here are logical ({@code (N, C, H, W)}); a tensor in {@link TensorFormat#NHWC} holds the physical shape
+ * ({@link #inputTensorShape()}, {@link #outputTensorShape()}). Channels-last input or output is for the forward pass
+ * (what an inference session keeps between oneDNN's convolutions); backward passes are NCHW only.
  */
-public record Conv2dSpec(Shape input, int outChannels, Window2d window, int groups, boolean bias, PostOp postOp) {
+public record Conv2dSpec(Shape input, int outChannels, Window2d window, int groups, boolean bias, PostOp postOp,
+                         TensorFormat inputFormat, TensorFormat outputFormat) {
+
+    /** A convolution on plain NCHW tensors. */
+    public Conv2dSpec(Shape input, int outChannels, Window2d window, int groups, boolean bias, PostOp postOp) {
+        this(input, outChannels, window, groups, bias, postOp, TensorFormat.NCHW, TensorFormat.NCHW);
+    }
 
     public Conv2dSpec {
         input.requireRank(4, "conv2d: input", "N, C, H, W");
+        if (inputFormat == null || outputFormat == null) {
+            throw new IllegalArgumentException("conv2d: input and output formats must not be null");
+        }
         if (outChannels <= 0) {
             throw new IllegalArgumentException("conv2d: output channels must be positive, got " + outChannels);
         }
@@ -24,6 +37,26 @@ public record Conv2dSpec(Shape input, int outChannels, Window2d window, int grou
         }
         window.outputHeight(input.dim(2)); // fails clearly when the window does not fit
         window.outputWidth(input.dim(3));
+    }
+
+    /** This spec with input and output in {@code inputFormat} and {@code outputFormat}. */
+    public Conv2dSpec withFormats(TensorFormat inputFormat, TensorFormat outputFormat) {
+        return new Conv2dSpec(input, outChannels, window, groups, bias, postOp, inputFormat, outputFormat);
+    }
+
+    /** Whether input and output are both plain NCHW. */
+    public boolean isPlain() {
+        return inputFormat == TensorFormat.NCHW && outputFormat == TensorFormat.NCHW;
+    }
+
+    /** The input tensor's shape: {@link #input()} in {@link #inputFormat()}. */
+    public Shape inputTensorShape() {
+        return inputFormat.physicalShape(input);
+    }
+
+    /** The output tensor's shape: {@link #outputShape()} in {@link #outputFormat()}. */
+    public Shape outputTensorShape() {
+        return outputFormat.physicalShape(outputShape());
     }
 
     /** {@code (OC, C/groups, KH, KW)}. */

@@ -17,8 +17,10 @@ public final class ConvArguments {
 
     /** Checks the input and output of a forward run against {@code spec}. */
     public static void checkInputOutput(Conv2dSpec spec, Tensor input, Tensor output) {
-        TensorChecks.f32(input, "conv2d: input").shape().requireEqual(spec.input(), "conv2d: input");
-        TensorChecks.f32(output, "conv2d: output").shape().requireEqual(spec.outputShape(), "conv2d: output");
+        TensorChecks.f32(input, "conv2d: input").shape().requireEqual(spec.inputTensorShape(),
+                TensorFormat.name("conv2d: input", spec.inputFormat()));
+        TensorChecks.f32(output, "conv2d: output").shape().requireEqual(spec.outputTensorShape(),
+                TensorFormat.name("conv2d: output", spec.outputFormat()));
     }
 
     /** Checks weight and bias against {@code spec}: the bias must be null exactly when the spec has none. */

@@ -26,6 +26,11 @@ public final class ConvBackwardArguments {
                     + spec.postOp() + " (the backward of a fused post-op is the autograd's: run its backward on the"
                     + " output gradient first, then this convolution's backward on a spec without it)");
         }
+        if (!spec.isPlain()) {
+            throw new IllegalArgumentException("conv2d backward: runs on NCHW tensors only, got input "
+                    + spec.inputFormat() + " and output " + spec.outputFormat()
+                    + " (channels-last is for the inference forward pass)");
+        }
     }
 
     /** Checks shapes, dtype, open-ness and aliasing of the backward-data arguments against {@code spec}. */

@@ -15,6 +15,10 @@ public final class JavaBackend implements Backend {
 
     @Override
     public Conv2dForward conv2dForward(Conv2dSpec spec) {
+        if (!spec.isPlain()) {
+            return ops.get("conv2d.forward", spec, s -> new ChannelsLastConv2dForward(s,
+                    conv2dForward(s.withFormats(TensorFormat.NCHW, TensorFormat.NCHW)), this::reorder));
+        }
         return ops.get("conv2d.forward", spec, JavaConv2dForward::new);
     }
 
@@ -35,6 +39,10 @@ public final class JavaBackend implements Backend {
 
     @Override
     public Pool2d pool2d(Pool2dSpec spec) {
+        if (spec.format() != TensorFormat.NCHW) {
+            return ops.get("pool2d", spec, s -> new ChannelsLastPool2d(s, pool2d(s.withFormat(TensorFormat.NCHW)),
+                    this::reorder));
+        }
         return ops.get("pool2d", spec, JavaPool2d::new);
     }
 

@@ -43,6 +43,7 @@ final class JavaPool2d implements Pool2d {
 
     @Override
     public void forwardTraining(Tensor input, Tensor output, Tensor workspace) {
+        PoolingArguments.requirePlain(spec, "the training forward pass");
         PoolingArguments.checkForward(spec, input, output);
         PoolingArguments.checkWorkspace(workspaceShape, workspace, "pool2d: workspace");
         if (spec.mode() == PoolingMode.MAX) {
@@ -54,6 +55,7 @@ final class JavaPool2d implements Pool2d {
 
     @Override
     public void backward(Tensor gradOutput, Tensor workspace, Tensor gradInput) {
+        PoolingArguments.requirePlain(spec, "the backward pass");
         PoolingArguments.checkBackward(spec, gradOutput, gradInput);
         PoolingArguments.checkWorkspace(workspaceShape, workspace, "pool2d backward: workspace");
         if (spec.mode() == PoolingMode.MAX) {

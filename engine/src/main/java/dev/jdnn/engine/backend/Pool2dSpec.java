@@ -10,9 +10,15 @@ import java.util.Objects;
  * at most half the effective kernel. Global average pooling is the window of the whole plane:
  * {@link #globalAverage(Shape)}.
  */
-public record Pool2dSpec(Shape input, PoolingMode mode, Window2d window) {
+public record Pool2dSpec(Shape input, PoolingMode mode, Window2d window, TensorFormat format) {
+
+    /** A pooling on plain NCHW tensors. */
+    public Pool2dSpec(Shape input, PoolingMode mode, Window2d window) {
+        this(input, mode, window, TensorFormat.NCHW);
+    }
 
     public Pool2dSpec {
+        Objects.requireNonNull(format, "pool2d: format");
         Objects.requireNonNull(input, "pool2d: input shape");
         Objects.requireNonNull(mode, "pool2d: mode");
         Objects.requireNonNull(window, "pool2d: window");
@@ -45,6 +51,21 @@ public record Pool2dSpec(Shape input, PoolingMode mode, Window2d window) {
         int h = input.dim(2);
         int w = input.dim(3);
         return new Pool2dSpec(input, PoolingMode.AVG_EXCLUDE_PAD, new Window2d(h, w, h, w, 0, 0, 1, 1, false));
+    }
+
+    /** This spec on tensors in {@code format} (channels-last is for the inference forward only). */
+    public Pool2dSpec withFormat(TensorFormat format) {
+        return new Pool2dSpec(input, mode, window, format);
+    }
+
+    /** The input tensor's shape: {@link #input()} in {@link #format()}. */
+    public Shape inputTensorShape() {
+        return format.physicalShape(input);
+    }
+
+    /** The output tensor's shape: {@link #outputShape()} in {@link #format()}. */
+    public Shape outputTensorShape() {
+        return format.physicalShape(outputShape());
     }
 
     /** {@code (N, C, OH, OW)}. */

@@ -16,9 +16,19 @@ public final class PoolingArguments {
 
     /** Checks a pooling forward pass's input and output against {@code spec}. */
     public static void checkForward(Pool2dSpec spec, Tensor input, Tensor output) {
-        TensorChecks.f32(input, "pool2d: input").shape().requireEqual(spec.input(), "pool2d: input");
-        TensorChecks.f32(output, "pool2d: output").shape().requireEqual(spec.outputShape(), "pool2d: output");
+        TensorChecks.f32(input, "pool2d: input").shape().requireEqual(spec.inputTensorShape(),
+                TensorFormat.name("pool2d: input", spec.format()));
+        TensorChecks.f32(output, "pool2d: output").shape().requireEqual(spec.outputTensorShape(),
+                TensorFormat.name("pool2d: output", spec.format()));
         TensorChecks.requireDisjoint(output, "pool2d: output", input, "the input");
+    }
+
+    /** Refuses a channels-last spec for training and backward passes (NCHW only). */
+    public static void requirePlain(Pool2dSpec spec, String pass) {
+        if (spec.format() != TensorFormat.NCHW) {
+            throw new IllegalArgumentException("pool2d: " + pass + " runs on NCHW tensors only; this pooling is "
+                    + spec.format() + " (channels-last is for the inference forward pass)");
+        }
     }
 
     /** Checks a pooling backward pass's gradients against {@code spec}. */

@@ -13,6 +13,11 @@ public enum TensorFormat {
     /** Channels-last: the channels of one pixel are adjacent. */
     NHWC;
 
+    /** How messages name an argument in {@code format}: {@code what}, with {@code " (NHWC)"} when channels-last. */
+    static String name(String what, TensorFormat format) {
+        return format == NCHW ? what : what + " (" + format + ", physical shape N, H, W, C)";
+    }
+
     /** The shape of a tensor holding logical {@code (N, C, H, W)} in this format. */
     public Shape physicalShape(Shape logical) {
         logical.requireRank(4, "format " + this + ": logical shape", "N, C, H, W");

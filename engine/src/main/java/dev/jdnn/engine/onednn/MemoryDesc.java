@@ -1,6 +1,7 @@
 package dev.jdnn.engine.onednn;
 
 import dev.jdnn.bindings.dnnl.dnnl_h;
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import java.lang.foreign.MemorySegment;
@@ -78,5 +79,13 @@ record MemoryDesc(MemorySegment handle) {
     /** Whether both describe the same layout ({@code dnnl_memory_desc_equal}). */
     boolean sameLayout(MemoryDesc other) {
         return dnnl_h.dnnl_memory_desc_equal(handle, other.handle) != 0;
+    }
+
+    /** The plain oneDNN format tag of a 4-D activation layout: {@code dnnl_nchw} or {@code dnnl_nhwc}. */
+    static int tag(TensorFormat format) {
+        return switch (format) {
+            case NCHW -> dnnl_h.dnnl_nchw();
+            case NHWC -> dnnl_h.dnnl_nhwc();
+        };
     }
 }

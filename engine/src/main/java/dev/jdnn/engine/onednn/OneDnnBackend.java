@@ -60,6 +60,12 @@ public final class OneDnnBackend implements Backend {
         return "onednn";
     }
 
+    /** oneDNN's AVX-512 convolutions compute on NHWC (they reorder plain NCHW in and out at every layer). */
+    @Override
+    public boolean prefersChannelsLast() {
+        return true;
+    }
+
     @Override
     public Conv2dForward conv2dForward(Conv2dSpec spec) {
         return compile("conv2d.forward", spec, s -> new OneDnnConv2dForward(engine, s), java::conv2dForward);

@@ -17,7 +17,7 @@ import java.util.List;
  * {@code format_tag_any} for source, weights and destination so that oneDNN picks its blocked layouts, bias and
  * the post-op fused through primitive attributes.
  *
- * <p>Where the chosen layout differs from the caller's plain one (NCHW source and destination; weights
+ * <p>Where the chosen layout differs from the caller's (NCHW or NHWC source and destination, as the spec says; weights
  * {@code (OC, C, KH, KW)}, or {@code (G, OC/G, C/G, KH, KW)} with groups, which is the same memory as
  * {@code (OC, C/groups, KH, KW)}), a reorder primitive converts into or out of a buffer this object owns; where it
  * is the same, the primitive runs on the tensor's own memory (zero-copy). With a sum post-op the output's previous
@@ -33,10 +33,10 @@ public final class OneDnnConv2dForward extends OneDnnOperation implements Conv2d
     private final Conv2dSpec spec;
     private final OneDnnEngine engine;
     private final String implementation;
-    private final OneDnnMemory userSource;  // (N, C, H, W) nchw, bound to the input per run
+    private final OneDnnMemory userSource;  // (N, C, H, W) nchw or nhwc, bound to the input per run
     private final OneDnnMemory userWeights; // (OC, C/groups, KH, KW) oihw, or goihw with groups
     private final OneDnnMemory userBias;    // (OC), null without bias
-    private final OneDnnMemory userOutput;  // (N, OC, OH, OW) nchw
+    private final OneDnnMemory userOutput;  // (N, OC, OH, OW) nchw or nhwc
     private final OneDnnMemory weightsMemory; // the convolution's weights: userWeights, or a buffer in its layout
     private final MemorySegment weightsBuffer; // weightsMemory's own buffer, null when it is userWeights
     private final ExecutionPlan weightsPlan;  // the weights reorder, empty when the layout is the plain one
@@ -54,9 +54,11 @@ public final class OneDnnConv2dForward extends OneDnnOperation implements Conv2d
             int weightTag = geometry.weightTag();
             int any = dnnl_h.dnnl_format_tag_any();
 
-            MemoryDesc plainSource = MemoryDesc.f32(resources, sourceDims, dnnl_h.dnnl_nchw());
+            MemoryDesc plainSource = MemoryDesc.f32(resources, sourceDims,
+                    MemoryDesc.tag(spec.inputFormat()));
             MemoryDesc plainWeights = MemoryDesc.f32(resources, weightDims, weightTag);
-            MemoryDesc plainOutput = MemoryDesc.f32(resources, outputDims, dnnl_h.dnnl_nchw());
+            MemoryDesc plainOutput = MemoryDesc.f32(resources, outputDims,
+                    MemoryDesc.tag(spec.outputFormat()));
             MemoryDesc bias = spec.bias()
                     ? MemoryDesc.f32(resources, new long[] {spec.outChannels()}, dnnl_h.dnnl_a()) : null;
 

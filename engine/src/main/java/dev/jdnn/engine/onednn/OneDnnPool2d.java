@@ -15,7 +15,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * oneDNN pooling for one {@link Pool2dSpec}: a forward-inference, a forward-training and a backward primitive on the
- * caller's plain NCHW tensors (zero-copy), each with its user-owned scratchpad. The training forward writes oneDNN's
+ * caller's NCHW tensors (zero-copy; NHWC ones for the inference forward of a channels-last spec), each with its user-owned scratchpad. The training forward writes oneDNN's
  * workspace (max pooling's argmax, in oneDNN's own format) into the caller's {@code s8} workspace tensor, which the
  * backward primitive reads.
  *
@@ -45,10 +45,11 @@ public final class OneDnnPool2d extends OneDnnOperation implements Pool2d {
             Shape in = spec.input();
             Shape out = spec.outputShape();
             Window2d w = spec.window();
+            int tag = MemoryDesc.tag(spec.format());
             MemoryDesc source = MemoryDesc.f32(resources, new long[] {in.dim(0), in.dim(1), in.dim(2), in.dim(3)},
-                    dnnl_h.dnnl_nchw());
+                    tag);
             MemoryDesc output = MemoryDesc.f32(resources,
-                    new long[] {out.dim(0), out.dim(1), out.dim(2), out.dim(3)}, dnnl_h.dnnl_nchw());
+                    new long[] {out.dim(0), out.dim(1), out.dim(2), out.dim(3)}, tag);
             Arena arena = resources.arena();
             MemorySegment strides = arena.allocateFrom(ValueLayout.JAVA_LONG, w.strideH(), w.strideW());
             MemorySegment kernel = arena.allocateFrom(ValueLayout.JAVA_LONG, w.kernelH(), w.kernelW());
@@ -209,6 +210,7 @@ public final class OneDnnPool2d extends OneDnnOperation implements Pool2d {
 
     @Override
     public void forwardTraining(Tensor input, Tensor output, Tensor workspace) {
+        PoolingArguments.requirePlain(spec, "the training forward pass");
         PoolingArguments.checkForward(spec, input, output);
         PoolingArguments.checkWorkspace(workspaceShape, workspace, "pool2d: workspace");
         requireOpen();
@@ -222,6 +224,7 @@ public final class OneDnnPool2d extends OneDnnOperation implements Pool2d {
 
     @Override
     public void backward(Tensor gradOutput, Tensor workspace, Tensor gradInput) {
+        PoolingArguments.requirePlain(spec, "the backward pass");
         PoolingArguments.checkBackward(spec, gradOutput, gradInput);
         PoolingArguments.checkWorkspace(workspaceShape, workspace, "pool2d backward: workspace");
         requireOpen();

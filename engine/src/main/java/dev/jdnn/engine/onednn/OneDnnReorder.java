@@ -5,7 +5,6 @@ import dev.jdnn.engine.backend.PostOp;
 import dev.jdnn.engine.backend.Reorder;
 import dev.jdnn.engine.backend.ReorderArguments;
 import dev.jdnn.engine.backend.ReorderSpec;
-import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.tensor.Tensor;
 
 /**
@@ -31,9 +30,9 @@ public final class OneDnnReorder extends OneDnnOperation implements Reorder {
         this.spec = spec;
         try {
             long[] dims = MemoryDesc.dims(spec.shape());
-            MemoryDesc source = MemoryDesc.withTag(resources, dims, spec.sourceType(), tag(spec.sourceFormat()));
+            MemoryDesc source = MemoryDesc.withTag(resources, dims, spec.sourceType(), MemoryDesc.tag(spec.sourceFormat()));
             MemoryDesc destination = MemoryDesc.withTag(resources, dims, spec.destinationType(),
-                    tag(spec.destinationFormat()));
+                    MemoryDesc.tag(spec.destinationFormat()));
             userInput = OneDnnMemory.unbound(resources, engine, source);
             userOutput = OneDnnMemory.unbound(resources, engine, destination);
             PrimitiveDesc reorder = PrimitiveDesc.reorder(resources, engine, source, destination,
@@ -45,13 +44,6 @@ public final class OneDnnReorder extends OneDnnOperation implements Reorder {
             resources.close();
             throw e;
         }
-    }
-
-    private static int tag(TensorFormat format) {
-        return switch (format) {
-            case NCHW -> dnnl_h.dnnl_nchw();
-            case NHWC -> dnnl_h.dnnl_nhwc();
-        };
     }
 
     @Override
