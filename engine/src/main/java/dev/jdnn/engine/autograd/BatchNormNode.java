@@ -2,6 +2,7 @@ package dev.jdnn.engine.autograd;
 
 import dev.jdnn.engine.backend.BatchNorm2d;
 import dev.jdnn.engine.backend.BatchNormSpec;
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.tensor.Tensor;
 import java.util.List;
 
@@ -47,11 +48,13 @@ final class BatchNormNode extends Node {
             y.defer(conv.withBatchNorm(new PendingConv.BatchNormFold(weight, bias, runningMean, runningVar, epsilon)));
             return y;
         }
-        BatchNorm2d op = graph.backend().batchNorm2d(spec);
         if (!training) {
-            op.forwardInference(x.value(), runningMean, runningVar, weight.value(), bias.value(), y.value());
+            TensorFormat format = graph.fusing() ? x.cheapestFormat(graph.activationFormat()) : TensorFormat.NCHW;
+            graph.backend().batchNorm2d(spec.withFormat(format)).forwardInference(x.valueIn(format), runningMean,
+                    runningVar, weight.value(), bias.value(), y.writableIn(format));
             return y;
         }
+        BatchNorm2d op = graph.backend().batchNorm2d(spec);
         Tensor saveMean = graph.allocate(spec.channelShape());
         Tensor saveVar = graph.allocate(spec.channelShape());
         op.forwardTraining(x.value(), weight.value(), bias.value(), y.value(), saveMean, saveVar);

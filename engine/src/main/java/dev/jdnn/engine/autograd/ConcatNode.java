@@ -2,6 +2,7 @@ package dev.jdnn.engine.autograd;
 
 import dev.jdnn.engine.backend.Concat;
 import dev.jdnn.engine.backend.ConcatSpec;
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import java.util.ArrayList;
@@ -32,6 +33,18 @@ final class ConcatNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
+        TensorFormat format = channelsLast(graph, inputs, spec.axis());
+        if (format == TensorFormat.NHWC) {
+            // a channel concatenation of (N, H, W, Ci) tensors is a concatenation along their last axis
+            List<Shape> physical = new ArrayList<>();
+            List<Tensor> values = new ArrayList<>();
+            for (Variable input : inputs) {
+                physical.add(format.physicalShape(input.shape()));
+                values.add(input.valueIn(format));
+            }
+            graph.backend().concat(new ConcatSpec(physical, 3)).forward(values, y.writableIn(format));
+            return y;
+        }
         Concat op = graph.backend().concat(spec);
         List<Tensor> values = new ArrayList<>();
         for (Variable input : inputs) {
@@ -40,6 +53,23 @@ final class ConcatNode extends Node {
         op.forward(values, y.value());
         graph.record(new ConcatNode(op, inputs, y));
         return y;
+    }
+
+    /**
+     * NHWC when an inference pass keeps activations channels-last and every input of this channel concatenation is
+     * readable in NHWC without conversion; NCHW otherwise.
+     */
+    private static TensorFormat channelsLast(Graph graph, List<Variable> inputs, int axis) {
+        TensorFormat preferred = graph.activationFormat();
+        if (preferred != TensorFormat.NHWC || axis != 1 || inputs.getFirst().shape().rank() != 4) {
+            return TensorFormat.NCHW;
+        }
+        for (Variable input : inputs) {
+            if (input.cheapestFormat(preferred) != preferred) {
+                return TensorFormat.NCHW;
+            }
+        }
+        return preferred;
     }
 
     @Override

@@ -35,6 +35,7 @@ public final class BatchNormArguments {
         Arg y = activation(spec, output, "output");
         Arg mean = perChannel(spec, saveMean, "saveMean");
         Arg var = perChannel(spec, saveVar, "saveVar");
+        requirePlain(spec, "training");
         requireTrainable(spec);
         y.requireDisjoint(x, w, b, mean, var);
         mean.requireDisjoint(x, w, b, var);
@@ -53,10 +54,19 @@ public final class BatchNormArguments {
         Arg dx = activation(spec, gradInput, "gradInput");
         Arg dw = perChannel(spec, gradWeight, "gradWeight");
         Arg db = perChannel(spec, gradBias, "gradBias");
+        requirePlain(spec, "the backward pass");
         requireTrainable(spec);
         dx.requireDisjoint(x, dy, mean, var, w, dw, db);
         dw.requireDisjoint(x, dy, mean, var, w, db);
         db.requireDisjoint(x, dy, mean, var, w);
+    }
+
+    /** Refuses a channels-last spec for training and backward passes (NCHW only). */
+    public static void requirePlain(BatchNormSpec spec, String pass) {
+        if (spec.format() != TensorFormat.NCHW) {
+            throw new IllegalArgumentException(OP + pass + " runs on NCHW tensors only; this batch norm is "
+                    + spec.format() + " (channels-last is for inference)");
+        }
     }
 
     /** PyTorch refuses training statistics over a single value per channel (the variance would be 0/0 unbiased). */
@@ -78,7 +88,7 @@ public final class BatchNormArguments {
     }
 
     private static Arg activation(BatchNormSpec spec, Tensor tensor, String name) {
-        return checked(tensor, name, spec.input());
+        return checked(tensor, TensorFormat.name(name, spec.format()), spec.tensorShape());
     }
 
     private static Arg perChannel(BatchNormSpec spec, Tensor tensor, String name) {

@@ -7,15 +7,33 @@ import dev.jdnn.engine.tensor.Shape;
  * {@code (N, C, H, W)} and {@code epsilon}, added to the variance before its square root. Backends compile one
  * {@link BatchNorm2d} per spec and reuse it. Momentum and the running statistics' update belong to the layer, not here.
  */
-public record BatchNormSpec(Shape input, double epsilon) {
+public record BatchNormSpec(Shape input, double epsilon, TensorFormat format) {
+
+    /** A batch norm on plain NCHW tensors. */
+    public BatchNormSpec(Shape input, double epsilon) {
+        this(input, epsilon, TensorFormat.NCHW);
+    }
 
     public BatchNormSpec {
         input.requireRank(4, "batchnorm2d: input", "N, C, H, W");
+        if (format == null) {
+            throw new IllegalArgumentException("batchnorm2d: format must not be null");
+        }
         // oneDNN takes epsilon as a float: a value that is no positive finite float cannot mean the same on both.
         if (!(epsilon > 0) || !Float.isFinite((float) epsilon) || (float) epsilon == 0f) {
             throw new IllegalArgumentException(
                     "batchnorm2d: epsilon must be positive and finite as a float, got " + epsilon);
         }
+    }
+
+    /** This spec on tensors in {@code format} (channels-last is for inference only). */
+    public BatchNormSpec withFormat(TensorFormat format) {
+        return new BatchNormSpec(input, epsilon, format);
+    }
+
+    /** The input and output tensors' shape: {@link #input()} in {@link #format()}. */
+    public Shape tensorShape() {
+        return format.physicalShape(input);
     }
 
     /** {@code C}. */

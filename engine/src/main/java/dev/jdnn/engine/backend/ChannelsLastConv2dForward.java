@@ -1,6 +1,5 @@
 package dev.jdnn.engine.backend;
 
-import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
 import java.util.function.Function;
 
@@ -15,11 +14,8 @@ final class ChannelsLastConv2dForward implements Conv2dForward, AutoCloseable {
 
     private final Conv2dSpec spec;
     private final Conv2dForward plain;
-    private final Reorder inputToPlain;   // null when the input is NCHW already
-    private final Reorder outputToPlain;  // null when the output is NCHW already
-    private final Reorder outputFromPlain;
-    private final Tensor plainInput;      // (N, C, H, W), or null
-    private final Tensor plainOutput;     // (N, OC, OH, OW), or null
+    private final NchwStaging input;  // null when the input is NCHW already
+    private final NchwStaging output; // null when the output is NCHW already
 
     /**
      * @param spec    a spec with an NHWC input or output
@@ -29,22 +25,8 @@ final class ChannelsLastConv2dForward implements Conv2dForward, AutoCloseable {
     ChannelsLastConv2dForward(Conv2dSpec spec, Conv2dForward plain, Function<ReorderSpec, Reorder> reorder) {
         this.spec = spec;
         this.plain = plain;
-        boolean nhwcIn = spec.inputFormat() == TensorFormat.NHWC;
-        boolean nhwcOut = spec.outputFormat() == TensorFormat.NHWC;
-        inputToPlain = nhwcIn ? reorder.apply(toPlain(spec, true)) : null;
-        outputToPlain = nhwcOut ? reorder.apply(toPlain(spec, false)) : null;
-        outputFromPlain = nhwcOut ? reorder.apply(fromPlain(spec)) : null;
-        plainInput = nhwcIn ? Tensor.allocate(spec.input(), DType.F32) : null;
-        plainOutput = nhwcOut ? Tensor.allocate(spec.outputShape(), DType.F32) : null;
-    }
-
-    private static ReorderSpec toPlain(Conv2dSpec spec, boolean input) {
-        return new ReorderSpec(input ? spec.input() : spec.outputShape(), TensorFormat.NHWC, DType.F32,
-                TensorFormat.NCHW, DType.F32);
-    }
-
-    private static ReorderSpec fromPlain(Conv2dSpec spec) {
-        return new ReorderSpec(spec.outputShape(), TensorFormat.NCHW, DType.F32, TensorFormat.NHWC, DType.F32);
+        input = spec.inputFormat() == TensorFormat.NHWC ? new NchwStaging(spec.input(), reorder) : null;
+        output = spec.outputFormat() == TensorFormat.NHWC ? new NchwStaging(spec.outputShape(), reorder) : null;
     }
 
     @Override
@@ -55,8 +37,8 @@ final class ChannelsLastConv2dForward implements Conv2dForward, AutoCloseable {
     @Override
     public void run(Tensor input, Tensor weight, Tensor bias, Tensor output) {
         ConvArguments.checkForward(spec, input, weight, bias, output);
-        plain.run(toPlainInput(input), weight, bias, toPlainOutput(output));
-        fromPlainOutput(output);
+        plain.run(plainInput(input), weight, bias, plainOutput(output));
+        store(output);
     }
 
     @Override
@@ -71,8 +53,8 @@ final class ChannelsLastConv2dForward implements Conv2dForward, AutoCloseable {
             @Override
             public void run(Tensor input, Tensor output) {
                 ConvArguments.checkInputOutput(spec, input, output);
-                prepared.run(toPlainInput(input), toPlainOutput(output));
-                fromPlainOutput(output);
+                prepared.run(plainInput(input), plainOutput(output));
+                store(output);
             }
 
             @Override
@@ -82,38 +64,32 @@ final class ChannelsLastConv2dForward implements Conv2dForward, AutoCloseable {
         };
     }
 
-    private Tensor toPlainInput(Tensor input) {
-        if (inputToPlain == null) {
-            return input;
-        }
-        inputToPlain.run(input, plainInput);
-        return plainInput;
+    private Tensor plainInput(Tensor tensor) {
+        return input == null ? tensor : input.load(tensor);
     }
 
     /** The NCHW tensor the plain convolution writes: the caller's, or the buffer (holding the sum operand if any). */
-    private Tensor toPlainOutput(Tensor output) {
-        if (outputToPlain == null) {
-            return output;
+    private Tensor plainOutput(Tensor tensor) {
+        if (output == null) {
+            return tensor;
         }
-        if (spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU) {
-            outputToPlain.run(output, plainOutput);
-        }
-        return plainOutput;
+        boolean sum = spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU;
+        return sum ? output.load(tensor) : output.buffer();
     }
 
-    private void fromPlainOutput(Tensor output) {
-        if (outputFromPlain != null) {
-            outputFromPlain.run(plainOutput, output);
+    private void store(Tensor tensor) {
+        if (output != null) {
+            output.store(tensor);
         }
     }
 
     @Override
     public void close() {
-        if (plainInput != null) {
-            plainInput.close();
+        if (input != null) {
+            input.close();
         }
-        if (plainOutput != null) {
-            plainOutput.close();
+        if (output != null) {
+            output.close();
         }
     }
 }

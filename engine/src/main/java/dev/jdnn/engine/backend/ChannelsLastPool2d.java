@@ -1,6 +1,5 @@
 package dev.jdnn.engine.backend;
 
-import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import java.util.function.Function;
@@ -13,21 +12,15 @@ final class ChannelsLastPool2d implements Pool2d, AutoCloseable {
 
     private final Pool2dSpec spec;
     private final Pool2d plain;
-    private final Reorder inputToPlain;
-    private final Reorder outputFromPlain;
-    private final Tensor plainInput;
-    private final Tensor plainOutput;
+    private final NchwStaging input;
+    private final NchwStaging output;
 
     /** @param spec an NHWC spec; {@code plain} the same pooling on NCHW tensors; {@code reorder} the backend's */
     ChannelsLastPool2d(Pool2dSpec spec, Pool2d plain, Function<ReorderSpec, Reorder> reorder) {
         this.spec = spec;
         this.plain = plain;
-        inputToPlain = reorder.apply(new ReorderSpec(spec.input(), TensorFormat.NHWC, DType.F32, TensorFormat.NCHW,
-                DType.F32));
-        outputFromPlain = reorder.apply(new ReorderSpec(spec.outputShape(), TensorFormat.NCHW, DType.F32,
-                TensorFormat.NHWC, DType.F32));
-        plainInput = Tensor.allocate(spec.input(), DType.F32);
-        plainOutput = Tensor.allocate(spec.outputShape(), DType.F32);
+        input = new NchwStaging(spec.input(), reorder);
+        output = new NchwStaging(spec.outputShape(), reorder);
     }
 
     @Override
@@ -38,9 +31,8 @@ final class ChannelsLastPool2d implements Pool2d, AutoCloseable {
     @Override
     public void forward(Tensor input, Tensor output) {
         PoolingArguments.checkForward(spec, input, output);
-        inputToPlain.run(input, plainInput);
-        plain.forward(plainInput, plainOutput);
-        outputFromPlain.run(plainOutput, output);
+        plain.forward(this.input.load(input), this.output.buffer());
+        this.output.store(output);
     }
 
     @Override
@@ -60,7 +52,7 @@ final class ChannelsLastPool2d implements Pool2d, AutoCloseable {
 
     @Override
     public void close() {
-        plainInput.close();
-        plainOutput.close();
+        input.close();
+        output.close();
     }
 }

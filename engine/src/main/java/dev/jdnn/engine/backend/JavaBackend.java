@@ -53,6 +53,10 @@ public final class JavaBackend implements Backend {
 
     @Override
     public BatchNorm2d batchNorm2d(BatchNormSpec spec) {
+        if (spec.format() != TensorFormat.NCHW) {
+            return ops.get("batchnorm2d", spec, s -> new ChannelsLastBatchNorm2d(s,
+                    batchNorm2d(s.withFormat(TensorFormat.NCHW)), this::reorder));
+        }
         return ops.get("batchnorm2d", spec, JavaBatchNorm2d::new);
     }
 

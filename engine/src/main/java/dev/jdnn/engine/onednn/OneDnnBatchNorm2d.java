@@ -55,7 +55,7 @@ public final class OneDnnBatchNorm2d extends OneDnnOperation implements BatchNor
         try {
             Shape in = spec.input();
             long[] dims = {in.dim(0), in.dim(1), in.dim(2), in.dim(3)};
-            MemoryDesc data = MemoryDesc.f32(resources, dims, dnnl_h.dnnl_nchw());
+            MemoryDesc data = MemoryDesc.f32(resources, dims, MemoryDesc.tag(spec.format()));
             MemoryDesc channel = MemoryDesc.f32(resources, new long[] {in.dim(1)}, dnnl_h.dnnl_a());
             float epsilon = (float) spec.epsilon();
             int scaleShift = dnnl_h.dnnl_use_scale() | dnnl_h.dnnl_use_shift();

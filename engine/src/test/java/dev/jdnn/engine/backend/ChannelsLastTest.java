@@ -135,6 +135,32 @@ class ChannelsLastTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.jdnn.engine.testing.TestBackends#names")
+    void batchNormInferenceInNhwcGivesTheNchwAnswer(String name) {
+        Backend backend = BACKENDS.get(name);
+        BatchNormSpec plain = new BatchNormSpec(Shape.of(2, 19, 5, 6), 1e-5);
+        BatchNormSpec spec = plain.withFormat(TensorFormat.NHWC);
+        int channels = plain.channels();
+        float[] input = RandomData.uniform(41, Math.toIntExact(plain.input().elementCount()));
+        try (Tensor mean = Tensor.of(RandomData.uniform(42, channels), channels);
+             Tensor var = Tensor.of(RandomData.uniform(43, channels, 0.5f, 2f), channels);
+             Tensor weight = Tensor.of(RandomData.uniform(44, channels), channels);
+             Tensor bias = Tensor.of(RandomData.uniform(45, channels), channels);
+             Tensor nchwIn = Tensor.of(input, plain.input().dims());
+             Tensor nchwOut = Tensor.allocate(plain.input(), DType.F32);
+             Tensor nhwcIn = Tensor.of(toLayout(input, plain.input(), TensorFormat.NHWC), spec.tensorShape().dims());
+             Tensor nhwcOut = Tensor.allocate(spec.tensorShape(), DType.F32)) {
+            backend.batchNorm2d(plain).forwardInference(nchwIn, mean, var, weight, bias, nchwOut);
+            backend.batchNorm2d(spec).forwardInference(nhwcIn, mean, var, weight, bias, nhwcOut);
+            assertClose(nchwOut.toFloatArray(),
+                    fromLayout(nhwcOut.toFloatArray(), plain.input(), TensorFormat.NHWC), name + " " + spec);
+            IllegalArgumentException training = assertThrows(IllegalArgumentException.class,
+                    () -> backend.batchNorm2d(spec).forwardTraining(nhwcIn, weight, bias, nhwcOut, mean, var));
+            assertTrue(training.getMessage().contains("NCHW tensors only"), training.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jdnn.engine.testing.TestBackends#names")
     void trainingAndBackwardRefuseChannelsLast(String name) {
         Backend backend = BACKENDS.get(name);
         Pool2dSpec pooling = Pool2dSpec.max(Shape.of(1, 4, 6, 6), Window2d.square(2, 2, 0))
