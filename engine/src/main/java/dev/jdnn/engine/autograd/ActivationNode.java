@@ -2,6 +2,7 @@ package dev.jdnn.engine.autograd;
 
 import dev.jdnn.engine.backend.Eltwise;
 import dev.jdnn.engine.backend.EltwiseSpec;
+import dev.jdnn.engine.backend.PostOp;
 import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Activation;
 import dev.jdnn.engine.tensor.Tensor;
@@ -26,8 +27,14 @@ final class ActivationNode extends Node {
             return y;
         }
         PendingConv conv = x.pending();
-        if (function == Activation.RELU && graph.fusing() && conv != null && !conv.relu()) {
-            y.defer(conv.withRelu());
+        PostOp postOp = switch (function) {
+            case RELU -> PostOp.RELU;
+            case SILU -> PostOp.SILU;
+            case HARDSWISH -> PostOp.HARDSWISH;
+            case TANH, SIGMOID, HARDSIGMOID -> null;
+        };
+        if (postOp != null && graph.fusing() && conv != null && conv.acceptsActivation(postOp)) {
+            y.defer(conv.withActivation(postOp));
             return y;
         }
         TensorFormat format = graph.elementwiseFormat(x);

@@ -1,5 +1,6 @@
 package dev.jdnn.engine.autograd;
 
+import dev.jdnn.engine.backend.PostOp;
 import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Clamp;
 import dev.jdnn.engine.tensor.Tensor;
@@ -11,7 +12,8 @@ import java.util.List;
  * {@code torch.nn.Hardtanh(min, max)}: {@code y = min(max(x, min), max)}; {@code ReLU6} is {@code (0, 6)}. The
  * gradient is {@code dy} where {@code min < x < max} and 0 elsewhere (at the breakpoints too), as PyTorch's
  * {@code hardtanh_backward}; a NaN input stays NaN forward and passes no gradient. On the Vector API kernels of
- * {@link Clamp} whatever the backend (oneDNN's {@code eltwise_clip_v2} would let it fuse into convolutions).
+ * {@link Clamp} whatever the backend; in a fusing inference pass, ReLU6 after a convolution is the convolution's
+ * {@link PostOp#RELU6} instead.
  *
  */
 final class ClampNode extends Node {
@@ -34,6 +36,11 @@ final class ClampNode extends Node {
         Variable y = graph.output(x.shape(), x.requiresGrad());
         graph.traceLayer(name(min, max), y.shape(), 0);
         if (graph.isShapeOnly()) {
+            return y;
+        }
+        PendingConv conv = x.pending();
+        if (min == 0f && max == 6f && graph.fusing() && conv != null && conv.acceptsActivation(PostOp.RELU6)) {
+            y.defer(conv.withActivation(PostOp.RELU6));
             return y;
         }
         TensorFormat format = graph.elementwiseFormat(x);

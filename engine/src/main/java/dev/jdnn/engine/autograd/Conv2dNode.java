@@ -35,7 +35,7 @@ final class Conv2dNode extends Node {
             return y;
         }
         if (graph.fusing()) {
-            y.defer(new PendingConv(x, weight, bias, window, groups, null, false, null));
+            y.defer(new PendingConv(x, weight, bias, window, groups, null, PostOp.NONE, null));
             return y;
         }
         graph.backend().conv2dForward(spec).run(x.value(), weight.value(), bias == null ? null : bias.value(),

@@ -8,13 +8,14 @@ import dev.jdnn.engine.tensor.Tensor;
 
 /**
  * A convolution an inference graph has not run yet, so that what follows it can join in: a batch norm in evaluation
- * mode folds into its weights, a ReLU becomes its post-op, a residual add becomes its sum post-op (the other operand
- * copied into the output first), and a ReLU after that add makes it sum + ReLU. Every fusion makes a new pending
+ * mode folds into its weights, an activation (ReLU, ReLU6, SiLU, Hardswish) becomes its post-op, a residual add
+ * becomes its sum post-op (the other operand copied into the output first), and a ReLU after that add makes it
+ * sum + ReLU. Every fusion makes a new pending
  * convolution; the one it came from stays as it was, so a second reader of an unfused output still gets it. Runs when
  * its value is first read, as a convolution prepared once per backend ({@link FusionCache}).
  */
 record PendingConv(Variable x, Variable weight, Variable bias, Window2d window, int groups, BatchNormFold fold,
-                   boolean relu, Variable sum) {
+                   PostOp activation, Variable sum) {
 
     /** The batch norm to fold: its parameters and running statistics. */
     record BatchNormFold(Variable weight, Variable bias, Tensor runningMean, Tensor runningVar, double epsilon) {
@@ -22,25 +23,33 @@ record PendingConv(Variable x, Variable weight, Variable bias, Window2d window, 
 
     /** Whether a batch norm may still fold in (nothing was fused after the convolution yet). */
     boolean acceptsBatchNorm() {
-        return fold == null && !relu && sum == null && weight.parameter() != null
+        return fold == null && activation == PostOp.NONE && sum == null && weight.parameter() != null
                 && (bias == null || bias.parameter() != null);
     }
 
-    /** Whether a residual add may still join (no ReLU and no sum yet). */
+    /** Whether a residual add may still join (no activation and no sum yet). */
     boolean acceptsSum() {
-        return !relu && sum == null;
+        return activation == PostOp.NONE && sum == null;
+    }
+
+    /**
+     * Whether {@code postOp} (an activation: RELU, RELU6, SILU, HARDSWISH) may still join: none yet, and after a sum
+     * only ReLU (SUM_RELU).
+     */
+    boolean acceptsActivation(PostOp postOp) {
+        return activation == PostOp.NONE && (sum == null || postOp == PostOp.RELU);
     }
 
     PendingConv withBatchNorm(BatchNormFold batchNorm) {
-        return new PendingConv(x, weight, bias, window, groups, batchNorm, false, null);
+        return new PendingConv(x, weight, bias, window, groups, batchNorm, PostOp.NONE, null);
     }
 
-    PendingConv withRelu() {
-        return new PendingConv(x, weight, bias, window, groups, fold, true, sum);
+    PendingConv withActivation(PostOp postOp) {
+        return new PendingConv(x, weight, bias, window, groups, fold, postOp, sum);
     }
 
     PendingConv withSum(Variable other) {
-        return new PendingConv(x, weight, bias, window, groups, fold, false, other);
+        return new PendingConv(x, weight, bias, window, groups, fold, PostOp.NONE, other);
     }
 
     /**
@@ -60,7 +69,7 @@ record PendingConv(Variable x, Variable weight, Variable bias, Window2d window, 
             w = folded.weight();
             b = folded.bias();
         }
-        PostOp postOp = sum != null ? (relu ? PostOp.SUM_RELU : PostOp.SUM) : (relu ? PostOp.RELU : PostOp.NONE);
+        PostOp postOp = sum == null ? activation : activation == PostOp.RELU ? PostOp.SUM_RELU : PostOp.SUM;
         TensorFormat inputFormat = x.cheapestFormat(graph.activationFormat());
         Conv2dSpec spec = new Conv2dSpec(x.shape(), weight.dim(0), window, groups, b != null, postOp, inputFormat,
                 outputFormat);

@@ -73,8 +73,7 @@ final class ChannelsLastConv2dForward implements Conv2dForward, AutoCloseable {
         if (output == null) {
             return tensor;
         }
-        boolean sum = spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU;
-        return sum ? output.load(tensor) : output.buffer();
+        return spec.postOp().hasSum() ? output.load(tensor) : output.buffer();
     }
 
     private void store(Tensor tensor) {

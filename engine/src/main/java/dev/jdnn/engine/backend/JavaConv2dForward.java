@@ -2,6 +2,7 @@ package dev.jdnn.engine.backend;
 
 import dev.jdnn.engine.kernel.Activation;
 import dev.jdnn.engine.kernel.Activations;
+import dev.jdnn.engine.kernel.Clamp;
 import dev.jdnn.engine.kernel.ConvOutput;
 import dev.jdnn.engine.kernel.Im2col;
 import dev.jdnn.engine.kernel.Sgemm;
@@ -113,6 +114,7 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         requireOpen();
         pack(weight, packedWeights);
         compute(input, packedWeights, bias, output);
+        activate(output);
     }
 
     @Override
@@ -153,7 +155,7 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         int pixels = out.dim(2) * out.dim(3); // N of the GEMM
         MemorySegment x = input.segment("conv2d: input");
         MemorySegment y = output.segment("conv2d: output");
-        boolean sum = spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU;
+        boolean sum = spec.postOp().hasSum();
         long inputPlane = (long) in.dim(2) * in.dim(3);
         if (shifted != null) {
             computeShifted(input, packed, bias, output, sum);
@@ -174,8 +176,18 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
             // y·1 + bias[c] is exactly y + bias[c]: scale-shift is the vectorized per-channel add.
             Activations.scaleShift(output, ones, bias, output);
         }
-        if (spec.postOp() == PostOp.RELU || spec.postOp() == PostOp.SUM_RELU) {
+        if (spec.postOp().endsWithRelu()) {
             Activations.forward(Activation.RELU, output, output);
+        }
+    }
+
+    /** The activation post-ops the GEMM epilogues do not fuse, as one more pass over the output. */
+    private void activate(Tensor output) {
+        switch (spec.postOp()) {
+            case RELU6 -> Clamp.forward(output, 0f, 6f, output);
+            case SILU -> Activations.forward(Activation.SILU, output, output);
+            case HARDSWISH -> Activations.forward(Activation.HARDSWISH, output, output);
+            case NONE, RELU, SUM, SUM_RELU -> { }
         }
     }
 
@@ -189,7 +201,7 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
         int groupOut = spec.outChannels() / spec.groups();
         int width = shifted.width();
         long plane = (long) out.dim(2) * out.dim(3);
-        boolean relu = spec.postOp() == PostOp.RELU || spec.postOp() == PostOp.SUM_RELU;
+        boolean relu = spec.postOp().endsWithRelu();
         MemorySegment b = shiftedInput.segment("conv2d: shifted input");
         MemorySegment c = shiftedOutput.segment("conv2d: shifted output");
         MemorySegment y = output.segment("conv2d: output");
@@ -294,6 +306,7 @@ final class JavaConv2dForward implements Conv2dForward, AutoCloseable {
                 throw new IllegalStateException("conv2d: this prepared convolution " + spec + " was used after close()");
             }
             compute(input, packed, bias, output);
+            activate(output);
         }
 
         @Override

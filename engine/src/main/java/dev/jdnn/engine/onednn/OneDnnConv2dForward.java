@@ -83,7 +83,7 @@ public final class OneDnnConv2dForward extends OneDnnOperation implements Conv2d
 
             weightsPlan.addReorder("reorder weights", userWeights, weightsMemory);
             plan.addReorder("reorder source", userSource, sourceMemory);
-            if (spec.postOp() == PostOp.SUM || spec.postOp() == PostOp.SUM_RELU) {
+            if (spec.postOp().hasSum()) {
                 plan.addReorder("reorder output in", userOutput, outputMemory);
             }
             if (userBias == null) {

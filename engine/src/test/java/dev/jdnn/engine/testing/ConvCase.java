@@ -62,20 +62,29 @@ public record ConvCase(Conv2dSpec spec, long seed) {
 
     /**
      * The reference after the post-op: a sum adds the output's previous contents (one more term of the reduction);
-     * ReLU moves no value further from the exact one, so the bound stays.
+     * ReLU and ReLU6 move no value further from the exact one, so the bound stays; SiLU and Hardswish have slopes up
+     * to 1.1 and 1.5, so the convolution's error may grow by 1.5, and their own evaluation (an exponential, a
+     * division) adds a few roundings of the result.
      */
     public static ReferenceConv2d.Result withPostOp(ReferenceConv2d.Result conv, float[] previous, PostOp postOp) {
         double[] values = conv.values().clone();
         double[] magnitudes = conv.magnitudes().clone();
-        boolean sum = postOp == PostOp.SUM || postOp == PostOp.SUM_RELU;
-        boolean relu = postOp == PostOp.RELU || postOp == PostOp.SUM_RELU;
+        boolean sum = postOp.hasSum();
         for (int i = 0; i < values.length; i++) {
             if (sum) {
                 values[i] += previous[i];
                 magnitudes[i] += Math.abs(previous[i]);
             }
-            if (relu) {
-                values[i] = Math.max(values[i], 0);
+            double s = values[i];
+            switch (postOp) {
+                case RELU, SUM_RELU -> values[i] = Math.max(s, 0);
+                case RELU6 -> values[i] = Math.min(Math.max(s, 0), 6);
+                case SILU -> values[i] = s / (1 + Math.exp(-s));
+                case HARDSWISH -> values[i] = s * Math.min(Math.max(s + 3, 0), 6) / 6;
+                case NONE, SUM -> { }
+            }
+            if (postOp == PostOp.SILU || postOp == PostOp.HARDSWISH) {
+                magnitudes[i] = 1.5 * magnitudes[i] + 8 * Math.abs(values[i]);
             }
         }
         return new ReferenceConv2d.Result(conv.shape(), values, magnitudes,
