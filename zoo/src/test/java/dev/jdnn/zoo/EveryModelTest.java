@@ -42,4 +42,18 @@ class EveryModelTest {
         }
         ZooChecks.assertForwardOnBothBackends(key, info.classes(), size);
     }
+
+    /** The inference session (fused, channels-last on oneDNN, replayed) against the plain forward, same sizes. */
+    @ParameterizedTest
+    @MethodSource("keys")
+    void sessionMatchesThePlainForwardOnBothBackends(String key) {
+        ModelInfo info = Models.info(key);
+        int size = Math.min(info.height(), 64);
+        try {
+            ZooChecks.trace(key, info.classes(), size);
+        } catch (IllegalArgumentException e) {
+            size = info.height();
+        }
+        ZooChecks.assertSessionMatchesThePlainForward(key, info.classes(), size);
+    }
 }

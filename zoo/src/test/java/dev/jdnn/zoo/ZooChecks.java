@@ -1,5 +1,6 @@
 package dev.jdnn.zoo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import dev.jdnn.engine.autograd.Graph;
 import dev.jdnn.engine.autograd.Trace;
 import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.JavaBackend;
+import dev.jdnn.engine.infer.InferenceSession;
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.engine.onednn.OneDnn;
 import dev.jdnn.engine.onednn.OneDnnBackend;
@@ -73,6 +75,62 @@ public final class ZooChecks {
                 }
             }
         }
+    }
+
+    /**
+     * Compiles an inference session of {@code key} at {@code size}×{@code size} on each backend that loads and checks
+     * every kind of call it makes: the first call after compile (the pass that captures the program) and a replay on
+     * another image each equal the plain evaluation forward of that image within {@code 1e-3} of the largest output
+     * (folding, fusing and channels-last change rounding only); replaying the first image again gives the first call's
+     * bits; after those calls the session replays.
+     */
+    public static void assertSessionMatchesThePlainForward(String key, int classes, int size) {
+        ModelInfo info = Models.info(key);
+        Shape shape = Shape.of(1, info.channels(), size, size);
+        try (Module model = Models.create(key, classes);
+             Tensor first = Tensor.of(random(key.hashCode(), (int) shape.elementCount()), shape.dims());
+             Tensor second = Tensor.of(random(key.hashCode() + 1, (int) shape.elementCount()), shape.dims())) {
+            model.initialize(3);
+            float[] plainFirst = forward(model, new JavaBackend(), first);
+            float[] plainSecond = forward(model, new JavaBackend(), second);
+            for (String backend : OneDnn.isAvailable() ? new String[] {"java", "onednn"} : new String[] {"java"}) {
+                try (InferenceSession session = InferenceSession.compile(model, backend, shape)) {
+                    float[] captured = run(session, first);
+                    assertClose(plainFirst, captured, key + " " + backend + " session, capturing call");
+                    float[] replayed = run(session, second);
+                    assertClose(plainSecond, replayed, key + " " + backend + " session, replay of another image");
+                    assertArrayEquals(captured, run(session, first), key + " " + backend
+                            + " session: a replay of the first image differs from the call that captured it");
+                    assertTrue(session.replays(), key + " " + backend + ": the session does not replay");
+                }
+            }
+        }
+    }
+
+    private static float[] run(InferenceSession session, Tensor x) {
+        try (Tensor out = session.run(x)) {
+            return out.toFloatArray();
+        }
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        double scale = 1e-3;
+        for (float v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        assertEquals(expected.length, actual.length, what + ": outputs");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-3 * scale, what + ": output " + i);
+        }
+    }
+
+    private static float[] random(long seed, int count) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (float) random.nextDouble(-1, 1);
+        }
+        return values;
     }
 
     private static float[] forward(Module model, Backend backend, Tensor x) {

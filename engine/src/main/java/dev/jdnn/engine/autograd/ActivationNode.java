@@ -39,12 +39,16 @@ final class ActivationNode extends Node {
         }
         TensorFormat format = graph.elementwiseFormat(x);
         if (format != TensorFormat.NCHW) {
-            graph.backend().eltwise(new EltwiseSpec(format.physicalShape(x.shape()), function))
-                    .forward(x.valueIn(format), y.writableIn(format));
+            Eltwise op = graph.backend().eltwise(new EltwiseSpec(format.physicalShape(x.shape()), function));
+            Tensor in = x.valueIn(format);
+            Tensor out = y.writableIn(format);
+            graph.compute(() -> op.forward(in, out));
             return y;
         }
         Eltwise op = graph.backend().eltwise(spec);
-        op.forward(x.value(), y.value());
+        Tensor in = x.value();
+        Tensor out = y.value();
+        graph.compute(() -> op.forward(in, out));
         graph.record(new ActivationNode(op, x, y));
         return y;
     }

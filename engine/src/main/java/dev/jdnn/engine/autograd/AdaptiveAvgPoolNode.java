@@ -1,5 +1,6 @@
 package dev.jdnn.engine.autograd;
 
+import dev.jdnn.engine.backend.Pool2d;
 import dev.jdnn.engine.backend.Pool2dSpec;
 import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.AdaptiveAvgPool2d;
@@ -27,11 +28,15 @@ final class AdaptiveAvgPoolNode extends Node {
             // a channels-last inference pass: the backend's global average pooling reads NHWC; (N, C, 1, 1) is the
             // same memory in either layout
             Pool2dSpec global = Pool2dSpec.globalAverage(x.shape()).withFormat(TensorFormat.NHWC);
-            graph.backend().pool2d(global).forward(x.valueIn(TensorFormat.NHWC),
-                    y.value().reshape(global.outputTensorShape().dims()));
+            Pool2d op = graph.backend().pool2d(global);
+            Tensor in = x.valueIn(TensorFormat.NHWC);
+            Tensor out = y.value().reshape(global.outputTensorShape().dims());
+            graph.compute(() -> op.forward(in, out));
             return y;
         }
-        AdaptiveAvgPool2d.forward(x.value(), y.value());
+        Tensor in = x.value();
+        Tensor out = y.value();
+        graph.compute(() -> AdaptiveAvgPool2d.forward(in, out));
         graph.record(new AdaptiveAvgPoolNode(x, y));
         return y;
     }

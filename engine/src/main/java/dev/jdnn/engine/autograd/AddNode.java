@@ -33,7 +33,10 @@ final class AddNode extends Node {
             }
         }
         TensorFormat format = graph.elementwiseFormat(a);
-        Activations.add(a.valueIn(format), b.valueIn(format), y.writableIn(format));
+        Tensor left = a.valueIn(format);
+        Tensor right = b.valueIn(format);
+        Tensor sum = y.writableIn(format);
+        graph.compute(() -> Activations.add(left, right, sum));
         graph.record(new AddNode(a, b, y));
         return y;
     }

@@ -50,11 +50,16 @@ final class BatchNormNode extends Node {
         }
         if (!training) {
             TensorFormat format = graph.fusing() ? x.cheapestFormat(graph.activationFormat()) : TensorFormat.NCHW;
-            graph.backend().batchNorm2d(spec.withFormat(format)).forwardInference(x.valueIn(format), runningMean,
-                    runningVar, weight.value(), bias.value(), y.writableIn(format));
+            BatchNorm2d op = graph.backend().batchNorm2d(spec.withFormat(format));
+            Tensor in = x.valueIn(format);
+            Tensor gamma = weight.value();
+            Tensor beta = bias.value();
+            Tensor out = y.writableIn(format);
+            graph.compute(() -> op.forwardInference(in, runningMean, runningVar, gamma, beta, out));
             return y;
         }
         BatchNorm2d op = graph.backend().batchNorm2d(spec);
+        graph.computedOutsideCapture("batch norm (training)");
         Tensor saveMean = graph.allocate(spec.channelShape());
         Tensor saveVar = graph.allocate(spec.channelShape());
         op.forwardTraining(x.value(), weight.value(), bias.value(), y.value(), saveMean, saveVar);

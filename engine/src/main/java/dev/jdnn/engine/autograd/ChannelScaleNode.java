@@ -23,7 +23,10 @@ final class ChannelScaleNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
-        ChannelScale.forward(x.value(), s.value(), y.value());
+        Tensor in = x.value();
+        Tensor scale = s.value();
+        Tensor out = y.value();
+        graph.compute(() -> ChannelScale.forward(in, scale, out));
         graph.record(new ChannelScaleNode(x, s, y));
         return y;
     }

@@ -25,7 +25,9 @@ final class ChannelShuffleNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
-        ChannelShuffle.forward(x.value(), groups, y.value());
+        Tensor in = x.value();
+        Tensor out = y.value();
+        graph.compute(() -> ChannelShuffle.forward(in, groups, out));
         graph.record(new ChannelShuffleNode(x, y, groups));
         return y;
     }

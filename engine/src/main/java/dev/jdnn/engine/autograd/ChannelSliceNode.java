@@ -36,7 +36,11 @@ final class ChannelSliceNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
-        copyPlanes(x.value(), from, y.value(), 0, count, x.dim(0), x.dim(1), count);
+        Tensor in = x.value();
+        Tensor out = y.value();
+        int batch = x.dim(0);
+        int channels = x.dim(1);
+        graph.compute(() -> copyPlanes(in, from, out, 0, count, batch, channels, count));
         graph.record(new ChannelSliceNode(x, y, from));
         return y;
     }

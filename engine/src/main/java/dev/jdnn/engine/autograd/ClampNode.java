@@ -44,7 +44,9 @@ final class ClampNode extends Node {
             return y;
         }
         TensorFormat format = graph.elementwiseFormat(x);
-        Clamp.forward(x.valueIn(format), min, max, y.writableIn(format));
+        Tensor in = x.valueIn(format);
+        Tensor out = y.writableIn(format);
+        graph.compute(() -> Clamp.forward(in, min, max, out));
         graph.record(new ClampNode(x, y, min, max));
         return y;
     }

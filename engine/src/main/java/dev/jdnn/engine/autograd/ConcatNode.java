@@ -42,7 +42,9 @@ final class ConcatNode extends Node {
                 physical.add(format.physicalShape(input.shape()));
                 values.add(input.valueIn(format));
             }
-            graph.backend().concat(new ConcatSpec(physical, 3)).forward(values, y.writableIn(format));
+            Concat op = graph.backend().concat(new ConcatSpec(physical, 3));
+            Tensor out = y.writableIn(format);
+            graph.compute(() -> op.forward(values, out));
             return y;
         }
         Concat op = graph.backend().concat(spec);
@@ -50,7 +52,8 @@ final class ConcatNode extends Node {
         for (Variable input : inputs) {
             values.add(input.value());
         }
-        op.forward(values, y.value());
+        Tensor out = y.value();
+        graph.compute(() -> op.forward(values, out));
         graph.record(new ConcatNode(op, inputs, y));
         return y;
     }

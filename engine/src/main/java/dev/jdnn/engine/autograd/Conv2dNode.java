@@ -38,6 +38,7 @@ final class Conv2dNode extends Node {
             y.defer(new PendingConv(x, weight, bias, window, groups, null, PostOp.NONE, null));
             return y;
         }
+        graph.computedOutsideCapture("conv2d (unfused)");
         graph.backend().conv2dForward(spec).run(x.value(), weight.value(), bias == null ? null : bias.value(),
                 y.value());
         graph.record(new Conv2dNode(spec, x, weight, bias, y));

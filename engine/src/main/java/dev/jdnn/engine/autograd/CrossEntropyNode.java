@@ -24,6 +24,7 @@ final class CrossEntropyNode extends Node {
         if (graph.isShapeOnly()) {
             return loss;
         }
+        graph.computedOutsideCapture("cross entropy");
         double value = CrossEntropy.forward(logits.value(), labels, smoothing);
         loss.value().copyFrom(new float[] {(float) value});
         graph.record(new CrossEntropyNode(logits, labels.clone(), smoothing, loss));

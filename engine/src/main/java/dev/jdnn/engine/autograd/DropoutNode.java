@@ -32,6 +32,7 @@ final class DropoutNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
+        graph.computedOutsideCapture("dropout (training)");
         DropoutMask mask = DropoutMask.allocate(x.shape());
         Dropout.forward(x.value(), p, graph.seed(), graph.nextRandomCall(), mask, y.value());
         DropoutNode node = new DropoutNode(x, y, mask);

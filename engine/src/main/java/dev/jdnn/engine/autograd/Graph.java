@@ -45,6 +45,8 @@ public final class Graph implements AutoCloseable {
     private final List<Variable> planned = new ArrayList<>(); // outputs in creation order, when planning
     private int[] lastUse = new int[64]; // per planned output: the op index of its last reader (learning pass)
     private int opIndex = -1;         // ops (outputs) made so far in this pass, minus one
+    private List<Runnable> captured;  // the computations of this pass, in order, when capturing; else null
+    private String uncapturable;      // why this pass's computations cannot be replayed, or null
     private long seed;        // of the random ops (dropout) of this pass
     private long randomCalls; // random ops run so far in this pass
 
@@ -115,6 +117,57 @@ public final class Graph implements AutoCloseable {
      */
     TensorFormat elementwiseFormat(Variable x) {
         return x.shape().rank() == 4 && fusing() ? x.cheapestFormat(activationFormat()) : TensorFormat.NCHW;
+    }
+
+    /**
+     * Makes this inference pass capture its computations: every op's work on tensors runs through {@link #compute},
+     * which also records it, so that {@link #capturedProgram()} can replay the pass on the same memory without the
+     * graph (what an inference session does after its first call per context). Returns this graph.
+     */
+    public Graph capture() {
+        if (isShapeOnly() || fusion == null || plan == null) {
+            throw new IllegalStateException("capture() is for fusing inference graphs (Graph.on(backend, cache, plan,"
+                    + " fusion))");
+        }
+        captured = new ArrayList<>();
+        return this;
+    }
+
+    /**
+     * Runs {@code step}, one op's work on tensors fixed before it was made (it must read no graph state, so that
+     * running it again recomputes the same op on whatever those tensors then hold), and records it when capturing.
+     */
+    void compute(Runnable step) {
+        step.run();
+        if (captured != null) {
+            captured.add(step);
+        }
+    }
+
+    /**
+     * Notes that an op of this pass computed outside {@link #compute} (a training-only op, or one not made
+     * replayable), so the pass cannot be replayed; {@code op} names it in {@link #uncapturableReason()}.
+     */
+    void computedOutsideCapture(String op) {
+        if (captured != null && uncapturable == null) {
+            uncapturable = op + " does not run its work through Graph.compute";
+        }
+    }
+
+    /**
+     * The computations of this capturing pass, in order: running them again, after the input tensor given to
+     * {@link #input(Tensor)} has been overwritten, recomputes every value of the pass in the same memory (which stays
+     * valid while the cache the graph took it from is neither used by another pass nor closed). Empty when this pass
+     * did not capture or cannot be replayed ({@link #uncapturableReason()}).
+     */
+    public java.util.Optional<List<Runnable>> capturedProgram() {
+        return captured == null || uncapturable != null ? java.util.Optional.empty()
+                : java.util.Optional.of(List.copyOf(captured));
+    }
+
+    /** Why this capturing pass cannot be replayed, or {@code null}. */
+    public String uncapturableReason() {
+        return uncapturable;
     }
 
     /** A graph that only propagates shapes, reporting every layer to {@code trace}. */

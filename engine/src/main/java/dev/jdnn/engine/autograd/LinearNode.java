@@ -32,7 +32,11 @@ final class LinearNode extends Node {
             return y;
         }
         Linear op = graph.backend().linear(spec);
-        op.forward(x.value(), weight.value(), bias == null ? null : bias.value(), y.value());
+        Tensor in = x.value();
+        Tensor w = weight.value();
+        Tensor b = bias == null ? null : bias.value();
+        Tensor out = y.value();
+        graph.compute(() -> op.forward(in, w, b, out));
         graph.record(new LinearNode(op, x, weight, bias, y));
         return y;
     }

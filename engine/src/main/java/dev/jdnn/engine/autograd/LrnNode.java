@@ -29,9 +29,12 @@ final class LrnNode extends Node {
         }
         Lrn op = graph.backend().lrn(spec);
         if (!y.requiresGrad()) {
-            op.forward(x.value(), y.value());
+            Tensor in = x.value();
+            Tensor out = y.value();
+            graph.compute(() -> op.forward(in, out));
             return y;
         }
+        graph.computedOutsideCapture("lrn (training)");
         Shape workspaceShape = op.workspaceShape();
         Tensor workspace = workspaceShape == null ? null : graph.allocate(workspaceShape, DType.S8);
         op.forwardTraining(x.value(), y.value(), workspace);

@@ -2,6 +2,7 @@ package dev.jdnn.engine.autograd;
 
 import dev.jdnn.engine.backend.Conv2dSpec;
 import dev.jdnn.engine.backend.PostOp;
+import dev.jdnn.engine.backend.PreparedConv2d;
 import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Window2d;
 import dev.jdnn.engine.tensor.Tensor;
@@ -73,9 +74,14 @@ record PendingConv(Variable x, Variable weight, Variable bias, Window2d window, 
         TensorFormat inputFormat = x.cheapestFormat(graph.activationFormat());
         Conv2dSpec spec = new Conv2dSpec(x.shape(), weight.dim(0), window, groups, b != null, postOp, inputFormat,
                 outputFormat);
-        if (sum != null) {
-            output.copyFrom(sum.valueIn(outputFormat));
-        }
-        graph.fusion().prepared(graph.backend(), spec, w, b).run(x.valueIn(inputFormat), output);
+        Tensor previous = sum == null ? null : sum.valueIn(outputFormat);
+        Tensor input = x.valueIn(inputFormat);
+        PreparedConv2d conv = graph.fusion().prepared(graph.backend(), spec, w, b);
+        graph.compute(() -> {
+            if (previous != null) {
+                output.copyFrom(previous);
+            }
+            conv.run(input, output);
+        });
     }
 }

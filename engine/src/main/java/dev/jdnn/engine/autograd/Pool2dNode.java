@@ -32,10 +32,14 @@ final class Pool2dNode extends Node {
         }
         if (!y.requiresGrad()) {
             TensorFormat format = graph.fusing() ? x.cheapestFormat(graph.activationFormat()) : TensorFormat.NCHW;
-            graph.backend().pool2d(spec.withFormat(format)).forward(x.valueIn(format), y.writableIn(format));
+            Pool2d op = graph.backend().pool2d(spec.withFormat(format));
+            Tensor in = x.valueIn(format);
+            Tensor out = y.writableIn(format);
+            graph.compute(() -> op.forward(in, out));
             return y;
         }
         Pool2d op = graph.backend().pool2d(spec);
+        graph.computedOutsideCapture("pool2d (training)");
         Shape workspaceShape = op.workspaceShape();
         Tensor workspace = workspaceShape == null ? null : graph.allocate(workspaceShape, dev.jdnn.engine.tensor.DType.S8);
         op.forwardTraining(x.value(), y.value(), workspace);

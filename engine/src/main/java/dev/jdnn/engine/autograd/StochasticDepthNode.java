@@ -42,6 +42,7 @@ final class StochasticDepthNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
+        graph.computedOutsideCapture("stochastic depth (training)");
         int samples = x.dim(0);
         int channels = x.dim(1);
         float[] factors = sampleFactors(p, graph.seed(), graph.nextRandomCall(), samples);

@@ -1,5 +1,6 @@
 package dev.jdnn.engine.autograd;
 
+import dev.jdnn.engine.backend.Reorder;
 import dev.jdnn.engine.backend.ReorderSpec;
 import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Activations;
@@ -86,7 +87,9 @@ public final class Variable {
         }
         if (converted == null) {
             Tensor copy = graph.allocate(wanted.physicalShape(shape));
-            graph.backend().reorder(new ReorderSpec(shape, format, DType.F32, wanted, DType.F32)).run(held(), copy);
+            Reorder reorder = graph.backend().reorder(new ReorderSpec(shape, format, DType.F32, wanted, DType.F32));
+            Tensor from = held();
+            graph.compute(() -> reorder.run(from, copy));
             converted = copy;
         }
         return converted;

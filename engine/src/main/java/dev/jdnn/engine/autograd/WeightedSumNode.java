@@ -33,6 +33,7 @@ final class WeightedSumNode extends Node {
         if (graph.isShapeOnly()) {
             return total;
         }
+        graph.computedOutsideCapture("weighted sum");
         double sum = 0;
         for (int i = 0; i < losses.size(); i++) {
             sum += weights[i] * losses.get(i).value().toFloatArray()[0];

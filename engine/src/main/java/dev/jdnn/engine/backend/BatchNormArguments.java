@@ -1,5 +1,6 @@
 package dev.jdnn.engine.backend;
 
+import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.tensor.TensorChecks;
@@ -13,17 +14,31 @@ public final class BatchNormArguments {
     private BatchNormArguments() {
     }
 
-    /** Shapes, dtype, open-ness and overlap of {@link BatchNorm2d#forwardInference}'s arguments. */
+    /**
+     * Shapes, dtype, open-ness and overlap of {@link BatchNorm2d#forwardInference}'s arguments. Allocates nothing
+     * when they pass (it runs on every call of an inference session): messages are made only on failure.
+     */
     public static void checkInference(BatchNormSpec spec, Tensor input, Tensor runningMean, Tensor runningVar,
                                       Tensor weight, Tensor bias, Tensor output) {
-        Arg x = activation(spec, input, "input");
-        Arg mean = perChannel(spec, runningMean, "runningMean");
-        Arg var = perChannel(spec, runningVar, "runningVar");
-        Arg w = perChannel(spec, weight, "weight");
-        Arg b = perChannel(spec, bias, "bias");
-        Arg y = activation(spec, output, "output");
-        TensorChecks.requireSameOrDisjoint(y.memory, OP + "output", x.memory, "input");
-        y.requireDisjoint(mean, var, w, b);
+        LayoutChecks.require(input, spec.format(), spec.input(), OP + "input");
+        LayoutChecks.require(output, spec.format(), spec.input(), OP + "output");
+        MemorySegment y = output.segment();
+        TensorChecks.requireSameOrDisjoint(y, "batchnorm2d: output", input.segment(), "input");
+        requireChannelVector(spec, runningMean, y, "runningMean");
+        requireChannelVector(spec, runningVar, y, "runningVar");
+        requireChannelVector(spec, weight, y, "weight");
+        requireChannelVector(spec, bias, y, "bias");
+    }
+
+    /** An open f32 {@code (C)} tensor apart from the output {@code y}; the message names it on failure. */
+    private static void requireChannelVector(BatchNormSpec spec, Tensor tensor, MemorySegment y, String name) {
+        boolean valid = tensor != null && tensor.isOpen() && tensor.dtype() == DType.F32
+                && tensor.shape().rank() == 1 && tensor.shape().dim(0) == spec.channels()
+                && !TensorChecks.overlap(y, tensor.segment());
+        if (!valid) {
+            Arg checked = perChannel(spec, tensor, name);
+            TensorChecks.requireDisjoint(y, OP + "output", checked.memory, name);
+        }
     }
 
     /** As {@link #checkInference} for {@link BatchNorm2d#forwardTraining}; also that there are 2+ values per channel. */
@@ -88,7 +103,8 @@ public final class BatchNormArguments {
     }
 
     private static Arg activation(BatchNormSpec spec, Tensor tensor, String name) {
-        return checked(tensor, TensorFormat.name(name, spec.format()), spec.tensorShape());
+        LayoutChecks.require(tensor, spec.format(), spec.input(), OP + name);
+        return new Arg(name, tensor.segment());
     }
 
     private static Arg perChannel(BatchNormSpec spec, Tensor tensor, String name) {

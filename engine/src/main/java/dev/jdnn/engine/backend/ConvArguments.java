@@ -1,5 +1,7 @@
 package dev.jdnn.engine.backend;
 
+import dev.jdnn.engine.tensor.DType;
+import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.tensor.TensorChecks;
 
@@ -17,10 +19,10 @@ public final class ConvArguments {
 
     /** Checks the input and output of a forward run against {@code spec}. */
     public static void checkInputOutput(Conv2dSpec spec, Tensor input, Tensor output) {
-        TensorChecks.f32(input, "conv2d: input").shape().requireEqual(spec.inputTensorShape(),
-                TensorFormat.name("conv2d: input", spec.inputFormat()));
-        TensorChecks.f32(output, "conv2d: output").shape().requireEqual(spec.outputTensorShape(),
-                TensorFormat.name("conv2d: output", spec.outputFormat()));
+        Shape in = spec.input();
+        LayoutChecks.require(input, spec.inputFormat(), in, "conv2d: input");
+        LayoutChecks.require(output, DType.F32, spec.outputFormat(), in.dim(0), spec.outChannels(),
+                spec.window().outputHeight(in.dim(2)), spec.window().outputWidth(in.dim(3)), "conv2d: output");
     }
 
     /** Checks weight and bias against {@code spec}: the bias must be null exactly when the spec has none. */

@@ -1,6 +1,7 @@
 package dev.jdnn.engine.backend;
 
 import dev.jdnn.engine.kernel.Activation;
+import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
@@ -13,6 +14,13 @@ public final class EltwiseArguments {
 
     /** {@code input} and {@code output} of the spec's shape; {@code output} is {@code input} itself or apart from it. */
     public static void checkForward(EltwiseSpec spec, Tensor input, Tensor output) {
+        if (valid(spec, input) && valid(spec, output)) { // the common case allocates nothing (every session call)
+            MemorySegment x = input.segment();
+            MemorySegment y = output.segment();
+            if (TensorChecks.sameMemory(x, y) || !TensorChecks.overlap(y, x)) {
+                return;
+            }
+        }
         String op = spec.name();
         MemorySegment x = check(spec, input, op + ": input");
         MemorySegment y = check(spec, output, op + ": output");
@@ -52,6 +60,10 @@ public final class EltwiseArguments {
             throw new IllegalArgumentException(op + ": input shares memory with output, so the forward ran in place"
                     + " and overwrote it; the gradient of " + f + " is computed from the forward's input");
         }
+    }
+
+    private static boolean valid(EltwiseSpec spec, Tensor tensor) {
+        return tensor != null && tensor.isOpen() && tensor.dtype() == DType.F32 && tensor.shape().equals(spec.shape());
     }
 
     private static MemorySegment check(EltwiseSpec spec, Tensor tensor, String what) {

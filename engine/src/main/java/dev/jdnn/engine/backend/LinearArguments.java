@@ -24,7 +24,7 @@ public final class LinearArguments {
     }
 
     public static void checkBackwardData(LinearSpec spec, Tensor gradOutput, Tensor weight, Tensor gradInput) {
-        String op = "linear backward data";
+        final String op = "linear backward data";
         MemorySegment dy = check(gradOutput, op + ": gradOutput", spec.outputShape());
         MemorySegment w = check(weight, op + ": weight", spec.weightShape());
         MemorySegment dx = check(gradInput, op + ": gradInput", spec.inputShape());
@@ -34,7 +34,7 @@ public final class LinearArguments {
 
     public static void checkBackwardWeights(LinearSpec spec, Tensor input, Tensor gradOutput, Tensor gradWeight,
                                             Tensor gradBias) {
-        String op = "linear backward weights";
+        final String op = "linear backward weights";
         MemorySegment x = check(input, op + ": input", spec.inputShape());
         MemorySegment dy = check(gradOutput, op + ": gradOutput", spec.outputShape());
         MemorySegment dw = check(gradWeight, op + ": gradWeight", spec.weightShape());

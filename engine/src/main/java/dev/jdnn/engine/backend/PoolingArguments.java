@@ -16,10 +16,10 @@ public final class PoolingArguments {
 
     /** Checks a pooling forward pass's input and output against {@code spec}. */
     public static void checkForward(Pool2dSpec spec, Tensor input, Tensor output) {
-        TensorChecks.f32(input, "pool2d: input").shape().requireEqual(spec.inputTensorShape(),
-                TensorFormat.name("pool2d: input", spec.format()));
-        TensorChecks.f32(output, "pool2d: output").shape().requireEqual(spec.outputTensorShape(),
-                TensorFormat.name("pool2d: output", spec.format()));
+        Shape in = spec.input();
+        LayoutChecks.require(input, spec.format(), in, "pool2d: input");
+        LayoutChecks.require(output, DType.F32, spec.format(), in.dim(0), in.dim(1),
+                spec.window().outputHeight(in.dim(2)), spec.window().outputWidth(in.dim(3)), "pool2d: output");
         TensorChecks.requireDisjoint(output, "pool2d: output", input, "the input");
     }
 

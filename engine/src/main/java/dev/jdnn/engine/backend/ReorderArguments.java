@@ -11,8 +11,9 @@ public final class ReorderArguments {
 
     /** Open-ness, dtype and physical shape of both tensors; they must not overlap. */
     public static void check(ReorderSpec spec, Tensor input, Tensor output) {
-        TensorChecks.check(input, "reorder: input", spec.sourceType(), spec.inputShape());
-        TensorChecks.check(output, "reorder: output", spec.destinationType(), spec.outputShape());
+        LayoutChecks.require(input, spec.sourceType(), spec.sourceFormat(), spec.shape(), "reorder: input");
+        LayoutChecks.require(output, spec.destinationType(), spec.destinationFormat(), spec.shape(),
+                "reorder: output");
         TensorChecks.requireDisjoint(output, "reorder: output", input, "reorder: input");
     }
 }

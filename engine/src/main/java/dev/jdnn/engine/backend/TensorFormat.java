@@ -18,9 +18,20 @@ public enum TensorFormat {
         return format == NCHW ? what : what + " (" + format + ", physical shape N, H, W, C)";
     }
 
+    /** Whether a tensor of shape {@code tensor} holds logical {@code (n, c, h, w)} in this format; allocates nothing. */
+    public boolean holds(Shape tensor, int n, int c, int h, int w) {
+        if (tensor.rank() != 4 || tensor.dim(0) != n) {
+            return false;
+        }
+        return switch (this) {
+            case NCHW -> tensor.dim(1) == c && tensor.dim(2) == h && tensor.dim(3) == w;
+            case NHWC -> tensor.dim(1) == h && tensor.dim(2) == w && tensor.dim(3) == c;
+        };
+    }
+
     /** The shape of a tensor holding logical {@code (N, C, H, W)} in this format. */
     public Shape physicalShape(Shape logical) {
-        logical.requireRank(4, "format " + this + ": logical shape", "N, C, H, W");
+        logical.requireRank(4, "tensor format: logical shape", "N, C, H, W");
         return switch (this) {
             case NCHW -> logical;
             case NHWC -> Shape.of(logical.dim(0), logical.dim(2), logical.dim(3), logical.dim(1));

@@ -22,12 +22,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * primitives, packed weights) are cached per shape — so concurrent calls never share mutable state, and a result is
  * bit-identical to the same call made alone.
  *
- * <p>This first version runs the module's forward on a graph per call: every operation is compiled once per context
- * and reused, activations come from the context's {@link TensorCache} (no off-heap allocation after the first
- * call) and go back to it as soon as their last reader has run ({@link LifetimePlan}, learned on the first call),
- * and the pass fuses ({@link FusionCache}): batch norms fold into the convolutions before them, ReLUs and residual adds
- * become convolution post-ops, convolutions run with weights prepared once. Not yet: oneDNN's blocked layouts kept
- * between layers (activations are plain NCHW between ops), and a call still allocates some Java heap (the graph).
+ * <p>The first calls run the module's forward on a graph: every operation is compiled once per context and reused,
+ * activations come from the context's {@link TensorCache} and go back to it as soon as their last reader has run
+ * ({@link LifetimePlan}, learned on the first call), and the pass fuses ({@link FusionCache}): batch norms fold into
+ * the convolutions before them, activations and residual adds become convolution post-ops, convolutions run with
+ * weights prepared once, and on a backend that computes channels-last (oneDNN) activations stay NHWC between its
+ * ops. Once the plan is learned, a context's pass captures its computations ({@link Graph#capture()}); every later
+ * call on that context replays them on the same memory: no graph, no per-call Java objects, no lookups.
  */
 public final class InferenceSession implements AutoCloseable {
 
@@ -38,8 +39,27 @@ public final class InferenceSession implements AutoCloseable {
     private long compileNanos;
     private final LifetimePlan plan = new LifetimePlan(); // shared by the contexts once learned
     private final FusionCache fusion = new FusionCache(); // folded and prepared convolutions, shared
-    /** A caller's execution context: its own backend (compiled operations) and its own reusable activations. */
-    private record Context(Backend backend, TensorCache cache) {
+    /**
+     * A caller's execution context: its own backend (compiled operations), its own reusable activations, its copy of
+     * the input, and, once a pass has been captured, the program that replays it.
+     */
+    private static final class Context {
+        final Backend backend;
+        final TensorCache cache = new TensorCache();
+        final Tensor input;
+        Runnable[] program; // the captured pass, or null until one is
+        Tensor result;      // where the program leaves the output (memory of the cache)
+
+        Context(Backend backend, Shape inputShape) {
+            this.backend = backend;
+            this.input = Tensor.allocate(inputShape, DType.F32);
+        }
+
+        void close() {
+            backend.close();
+            cache.close();
+            input.close();
+        }
     }
 
     private final ConcurrentLinkedQueue<Context> idle = new ConcurrentLinkedQueue<>();
@@ -171,19 +191,50 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     private Context newContext() {
-        Context context = new Context(Backends.select(backendName), new TensorCache());
+        Context context = new Context(Backends.select(backendName), inputShape);
         all.add(context);
         return context;
     }
 
+    /**
+     * One call on {@code context}: the captured program when the context has one (no graph, no Java heap), else a
+     * pass through the model's forward that captures its computations once the memory plan is learned.
+     */
     private void forward(Context context, Tensor input, Tensor output) {
+        context.input.copyFrom(input);
+        if (context.program != null) {
+            for (Runnable step : context.program) {
+                step.run();
+            }
+            output.copyFrom(context.result);
+            return;
+        }
+        boolean capture = plan.learned();
         Autograd.eval(() -> {
-            try (Graph graph = Graph.on(context.backend(), context.cache(), plan, fusion)) {
-                output.copyFrom(model.call(graph, graph.input(input)).value());
+            try (Graph graph = Graph.on(context.backend, context.cache, plan, fusion)) {
+                if (capture) {
+                    graph.capture();
+                }
+                Tensor result = model.call(graph, graph.input(context.input)).value();
+                output.copyFrom(result);
                 graph.completePass();
+                graph.capturedProgram().ifPresent(program -> {
+                    context.program = program.toArray(Runnable[]::new);
+                    context.result = result;
+                });
             }
             return null;
         });
+    }
+
+    /** Whether every context made so far replays a captured program (no graph per call). */
+    public boolean replays() {
+        for (Context context : all) {
+            if (context.program == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Execution contexts made so far (one per concurrent caller at most). */
@@ -198,8 +249,7 @@ public final class InferenceSession implements AutoCloseable {
         Context context;
         fusion.close();
         while ((context = all.poll()) != null) {
-            context.backend().close();
-            context.cache().close();
+            context.close();
         }
         idle.clear();
     }

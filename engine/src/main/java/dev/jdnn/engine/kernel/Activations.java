@@ -109,7 +109,7 @@ public final class Activations {
      * output.
      */
     public static void multiplyBackward(Tensor a, Tensor b, Tensor dy, Tensor da, Tensor db) {
-        String op = "multiply backward";
+        final String op = "multiply backward";
         MemorySegment dys = checked(dy, op + ": dy");
         requireSameShape(a, op + ": a", dy);
         requireSameShape(b, op + ": b", dy);
@@ -135,7 +135,7 @@ public final class Activations {
      * @param y     same shape as {@code x}
      */
     public static void scaleShift(Tensor x, Tensor scale, Tensor shift, Tensor y) {
-        String op = "scaleShift";
+        final String op = "scaleShift";
         requireChannelRank(x, op + ": x");
         int channels = x.dim(1);
         requireChannelVector(scale, op + ": scale", channels);
@@ -173,7 +173,7 @@ public final class Activations {
      * @param dshift {@code (C)}
      */
     public static void scaleShiftBackward(Tensor x, Tensor scale, Tensor dy, Tensor dx, Tensor dscale, Tensor dshift) {
-        String op = "scaleShift backward";
+        final String op = "scaleShift backward";
         requireChannelRank(x, op + ": x");
         int batch = x.dim(0);
         int channels = x.dim(1);

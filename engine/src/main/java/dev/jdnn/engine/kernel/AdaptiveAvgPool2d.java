@@ -42,7 +42,7 @@ public final class AdaptiveAvgPool2d {
      * {@code OH = OW = 1} is global average pooling, a vectorized plane sum.
      */
     public static void forward(Tensor x, Tensor y) {
-        String op = "adaptiveAvgPool2d";
+        final String op = "adaptiveAvgPool2d";
         MemorySegment xs = checked(x, op + ": x", "N, C, H, W");
         MemorySegment ys = checked(y, op + ": y", "N, C, OH, OW");
         requireSamePlanes(y.shape(), x.shape(), op + ": y");
@@ -63,7 +63,7 @@ public final class AdaptiveAvgPool2d {
      * {@code dy / windowSize} over the windows that hold it ({@code dy} is {@code (N, C, OH, OW)}).
      */
     public static void backward(Tensor dy, Tensor dx) {
-        String op = "adaptiveAvgPool2d backward";
+        final String op = "adaptiveAvgPool2d backward";
         MemorySegment dys = checked(dy, op + ": dy", "N, C, OH, OW");
         MemorySegment dxs = checked(dx, op + ": dx", "N, C, H, W");
         requireSamePlanes(dy.shape(), dx.shape(), op + ": dy");

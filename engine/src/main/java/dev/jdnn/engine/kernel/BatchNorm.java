@@ -36,7 +36,7 @@ public final class BatchNorm {
      */
     public static void forwardInference(Tensor x, Tensor mean, Tensor variance, Tensor weight, Tensor bias,
                                         double epsilon, Tensor y) {
-        String op = "batchNorm inference";
+        final String op = "batchNorm inference";
         int channels = requireInput(x, op + ": x");
         MemorySegment xs = Activations.checked(x, op + ": x");
         MemorySegment means = channelVector(mean, op + ": mean", channels);
@@ -66,7 +66,7 @@ public final class BatchNorm {
      */
     public static void forwardTraining(Tensor x, Tensor weight, Tensor bias, double epsilon, Tensor y, Tensor mean,
                                        Tensor variance) {
-        String op = "batchNorm training";
+        final String op = "batchNorm training";
         int channels = requireInput(x, op + ": x");
         MemorySegment xs = Activations.checked(x, op + ": x");
         MemorySegment weights = channelVector(weight, op + ": weight", channels);
@@ -99,7 +99,7 @@ public final class BatchNorm {
      */
     public static void backward(Tensor x, Tensor dy, Tensor mean, Tensor variance, Tensor weight, double epsilon,
                                 Tensor dx, Tensor dweight, Tensor dbias) {
-        String op = "batchNorm backward";
+        final String op = "batchNorm backward";
         int channels = requireInput(x, op + ": x");
         MemorySegment xs = Activations.checked(x, op + ": x");
         Activations.requireSameShape(dy, op + ": dy", x);

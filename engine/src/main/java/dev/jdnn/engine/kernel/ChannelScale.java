@@ -32,7 +32,7 @@ public final class ChannelScale {
      * @param y same shape as {@code x}; may be {@code x}
      */
     public static void forward(Tensor x, Tensor s, Tensor y) {
-        String op = "channelScale";
+        final String op = "channelScale";
         Activations.requireChannelRank(x, op + ": x");
         requirePlaneVector(s, op + ": s", x);
         Activations.requireSameShape(y, op + ": y", x);
@@ -57,7 +57,7 @@ public final class ChannelScale {
      * @param ds same shape as {@code s}, or {@code null}
      */
     public static void backward(Tensor x, Tensor s, Tensor dy, Tensor dx, Tensor ds) {
-        String op = "channelScale backward";
+        final String op = "channelScale backward";
         Activations.requireChannelRank(x, op + ": x");
         requirePlaneVector(s, op + ": s", x);
         Activations.requireSameShape(dy, op + ": dy", x);

@@ -31,7 +31,7 @@ public final class ChannelShuffle {
      * {@code C/groups} groups.
      */
     public static void backward(Tensor dy, int groups, Tensor dx) {
-        String op = "channelShuffle backward";
+        final String op = "channelShuffle backward";
         Activations.requireChannelRank(dy, op + ": dy");
         requireGroups(op, groups, dy.dim(1));
         run(op, dy, "dy", groups, dx, "dx", dy.dim(1) / groups);

@@ -39,7 +39,7 @@ public final class Dropout {
      * @param y    same shape as {@code x}; may be {@code x}
      */
     public static void forward(Tensor x, double p, long seed, long call, DropoutMask mask, Tensor y) {
-        String op = "dropout";
+        final String op = "dropout";
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException(op + ": dropout probability has to be between 0 and 1, but got " + p);
         }
@@ -62,7 +62,7 @@ public final class Dropout {
      * {@code dx} may be {@code dy}.
      */
     public static void backward(Tensor dy, DropoutMask mask, Tensor dx) {
-        String op = "dropout backward";
+        final String op = "dropout backward";
         MemorySegment dys = TensorChecks.f32Memory(dy, op + ": dy");
         MemorySegment ms = checkedMask(mask, op, dy);
         double p = mask.probability();

@@ -30,7 +30,7 @@ public final class Lrn {
 
     /** {@code y = lrn(x)}. */
     public static void forward(Tensor x, int size, float alpha, float beta, float k, Tensor y) {
-        String op = "lrn";
+        final String op = "lrn";
         MemorySegment xs = TensorChecks.f32Memory(x, op + ": x");
         MemorySegment ys = TensorChecks.f32Memory(y, op + ": y");
         x.shape().requireRank(4, op + ": x", "N, C, H, W");
@@ -44,7 +44,7 @@ public final class Lrn {
 
     /** {@code dx} = the gradient of {@link #forward} at {@code x} given {@code dy} (overwritten). */
     public static void backward(Tensor x, Tensor dy, int size, float alpha, float beta, float k, Tensor dx) {
-        String op = "lrn backward";
+        final String op = "lrn backward";
         MemorySegment xs = TensorChecks.f32Memory(x, op + ": x");
         MemorySegment dys = TensorChecks.f32Memory(dy, op + ": dy");
         MemorySegment dxs = TensorChecks.f32Memory(dx, op + ": dx");

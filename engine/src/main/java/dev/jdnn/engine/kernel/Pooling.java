@@ -51,7 +51,7 @@ public final class Pooling {
      * {@link #maxPool2dBackward}.
      */
     public static void maxPool2dForward(Tensor x, Window2d window, Tensor y, PoolingIndices indices) {
-        String op = "maxPool2d";
+        final String op = "maxPool2d";
         MemorySegment xs = openF32(x, op + ": input");
         MemorySegment ys = openF32(y, op + ": output");
         Shape outputShape = outputShape(op, "input", x.shape(), window, true);
@@ -81,7 +81,7 @@ public final class Pooling {
      * Where windows overlap, contributions add in ascending output order, so the result is deterministic.
      */
     public static void maxPool2dBackward(Tensor dy, PoolingIndices indices, Tensor dx) {
-        String op = "maxPool2dBackward";
+        final String op = "maxPool2dBackward";
         MemorySegment dys = openF32(dy, op + ": dy");
         MemorySegment dxs = openF32(dx, op + ": dx");
         Objects.requireNonNull(indices, op + ": indices");
@@ -102,7 +102,7 @@ public final class Pooling {
      * the window.
      */
     public static void avgPool2dForward(Tensor x, Window2d window, boolean countIncludePad, Tensor y) {
-        String op = "avgPool2d";
+        final String op = "avgPool2d";
         MemorySegment xs = openF32(x, op + ": input");
         MemorySegment ys = openF32(y, op + ": output");
         Shape outputShape = outputShape(op, "input", x.shape(), window, false);
@@ -125,7 +125,7 @@ public final class Pooling {
      * {@code countIncludePad} as the forward pass).
      */
     public static void avgPool2dBackward(Tensor dy, Window2d window, boolean countIncludePad, Tensor dx) {
-        String op = "avgPool2dBackward";
+        final String op = "avgPool2dBackward";
         MemorySegment dys = openF32(dy, op + ": dy");
         MemorySegment dxs = openF32(dx, op + ": dx");
         Shape outputShape = outputShape(op, "dx", dx.shape(), window, false);
@@ -144,7 +144,7 @@ public final class Pooling {
 
     /** Global average pooling: {@code y} {@code (N, C, 1, 1)} or {@code (N, C)} gets the mean of each plane of x. */
     public static void globalAvgPool2dForward(Tensor x, Tensor y) {
-        String op = "globalAvgPool2d";
+        final String op = "globalAvgPool2d";
         MemorySegment xs = openF32(x, op + ": input");
         MemorySegment ys = openF32(y, op + ": output");
         x.shape().requireRank(4, op + ": input", "N, C, H, W");
@@ -160,7 +160,7 @@ public final class Pooling {
      * becomes {@code dy[n, c] / (H * W)}; {@code dy} is {@code (N, C, 1, 1)} or {@code (N, C)}.
      */
     public static void globalAvgPool2dBackward(Tensor dy, Tensor dx) {
-        String op = "globalAvgPool2dBackward";
+        final String op = "globalAvgPool2dBackward";
         MemorySegment dys = openF32(dy, op + ": dy");
         MemorySegment dxs = openF32(dx, op + ": dx");
         dx.shape().requireRank(4, op + ": dx", "N, C, H, W");

@@ -27,7 +27,7 @@ public final class Reductions {
      * @param sums {@code (C)}, must not overlap {@code x}
      */
     public static void channelSum(Tensor x, Tensor sums) {
-        String op = "channelSum";
+        final String op = "channelSum";
         Activations.requireChannelRank(x, op + ": x");
         int batch = x.dim(0);
         int channels = x.dim(1);

@@ -52,7 +52,7 @@ public final class OneDnn {
 
     /** The name of a {@code dnnl_cpu_isa_t} value, from the generated constants ({@code dnnl_cpu_isa_avx2} → avx2). */
     static String isaName(int isa) {
-        String prefix = "dnnl_cpu_isa_";
+        final String prefix = "dnnl_cpu_isa_";
         String best = null;
         for (Method method : dnnl_h.class.getMethods()) {
             if (method.getName().startsWith(prefix) && method.getParameterCount() == 0

@@ -105,7 +105,7 @@ public final class OneDnnConcat extends OneDnnOperation implements Concat {
         ConcatArguments.checkForward(spec, inputs, output);
         requireOpen();
         for (int i = 0; i < userInputs.length; i++) {
-            userInputs[i].bind(inputs.get(i).segment("concat: input " + i));
+            userInputs[i].bind(inputs.get(i).segment("concat: input"));
         }
         userOutput.bind(output.segment("concat: output"));
         forward.execute();

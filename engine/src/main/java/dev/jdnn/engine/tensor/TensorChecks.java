@@ -30,6 +30,14 @@ public final class TensorChecks {
         return check(tensor, what, DType.F32, shape);
     }
 
+    /** An open tensor of {@code type}: null, then closed, then type. */
+    public static Tensor check(Tensor tensor, String what, DType type) {
+        if (tensor == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        return tensor.requireOpen(what).requireDType(type, what);
+    }
+
     /** An open tensor of {@code type} and {@code shape}: null, then closed, then type, then shape. */
     public static Tensor check(Tensor tensor, String what, DType type, Shape shape) {
         if (tensor == null) {
@@ -51,7 +59,7 @@ public final class TensorChecks {
 
     /** Fails if the memory an operation writes ({@code written}) shares a byte with memory it reads. */
     public static void requireDisjoint(MemorySegment written, String what, MemorySegment read, String readName) {
-        if (written.asOverlappingSlice(read).isPresent()) {
+        if (overlap(written, read)) {
             throw new IllegalArgumentException(what + " must not share memory with " + readName);
         }
     }
@@ -64,10 +72,21 @@ public final class TensorChecks {
     /** An output may be exactly an input's memory (in place) or apart from it, never partly over it. */
     public static void requireSameOrDisjoint(MemorySegment written, String what, MemorySegment read,
                                              String readName) {
-        if (!sameMemory(written, read) && written.asOverlappingSlice(read).isPresent()) {
+        if (!sameMemory(written, read) && overlap(written, read)) {
             throw new IllegalArgumentException(what + " must be " + readName + " itself or not share memory with it,"
                     + " got a partial overlap");
         }
+    }
+
+    /** Whether the two share a byte; for native memory by address ranges (no allocation: checks run every call). */
+    public static boolean overlap(MemorySegment a, MemorySegment b) {
+        if (a.isNative() && b.isNative()) {
+            long aStart = a.address();
+            long bStart = b.address();
+            return a.byteSize() > 0 && b.byteSize() > 0 && aStart < bStart + b.byteSize()
+                    && bStart < aStart + a.byteSize();
+        }
+        return a.asOverlappingSlice(b).isPresent();
     }
 
     /** Whether both are exactly the same bytes. */

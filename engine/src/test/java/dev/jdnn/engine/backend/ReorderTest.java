@@ -259,7 +259,7 @@ class ReorderTest {
              Tensor big = Tensor.allocate(Shape.of(240), DType.F32)) {
             assertSameFailure(IllegalArgumentException.class, java, onednn, x, yF32, "must be bf16, got f32");
             assertSameFailure(IllegalArgumentException.class, java, onednn, x, yNchw,
-                    "reorder: output must have shape (2, 4, 5, 3), got (2, 3, 4, 5)");
+                    "reorder: output (NHWC, physical shape N, H, W, C) must have shape (2, 4, 5, 3), got (2, 3, 4, 5)");
             assertSameFailure(IllegalArgumentException.class, java, onednn, null, y, "reorder: input is null");
             assertSameFailure(IllegalArgumentException.class, java, onednn, x, null, "reorder: output is null");
             assertSameFailure(IllegalStateException.class, java, onednn, closed, y, "closed tensor");

@@ -331,8 +331,8 @@ public final class SimdActivationKernels implements ActivationKernels {
                     scaleSum0 = scaleSum0.add(g.mul(v));
                     shiftSum0 = shiftSum0.add(g);
                 }
-                float planeScaleGradient = scaleSum0.add(scaleSum1).reduceLanes(VectorOperators.ADD);
-                float planeShiftGradient = shiftSum0.add(shiftSum1).reduceLanes(VectorOperators.ADD);
+                float planeScaleGradient = Lanes.sum(scaleSum0.add(scaleSum1));
+                float planeShiftGradient = Lanes.sum(shiftSum0.add(shiftSum1));
                 for (long end = start + planeSize; i < end; i++) {
                     float g = dy.getAtIndex(JAVA_FLOAT, i);
                     float v = x.getAtIndex(JAVA_FLOAT, i);

@@ -7,7 +7,6 @@ import dev.jdnn.engine.kernel.BatchNormKernels;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -65,7 +64,7 @@ public final class SimdBatchNormKernels implements BatchNormKernels {
         for (long bound = start + F.loopBound(planeSize); i < bound; i += LANES) {
             s0 = s0.add(load(x, i));
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(s0.add(s1).add(s2.add(s3)));
         for (long end = start + planeSize; i < end; i++) {
             sum += x.getAtIndex(JAVA_FLOAT, i);
         }
@@ -88,7 +87,7 @@ public final class SimdBatchNormKernels implements BatchNormKernels {
         for (long bound = start + F.loopBound(planeSize); i < bound; i += LANES) {
             s0 = s0.add(load(x, i).sub(shift));
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(s0.add(s1).add(s2.add(s3)));
         for (long end = start + planeSize; i < end; i++) {
             sum += x.getAtIndex(JAVA_FLOAT, i) - shift;
         }
@@ -116,7 +115,7 @@ public final class SimdBatchNormKernels implements BatchNormKernels {
             FloatVector d = load(x, i).sub(shift);
             s0 = s0.add(d.mul(d));
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(s0.add(s1).add(s2.add(s3)));
         for (long end = start + planeSize; i < end; i++) {
             float d = x.getAtIndex(JAVA_FLOAT, i) - shift;
             sum += d * d;
@@ -195,7 +194,7 @@ public final class SimdBatchNormKernels implements BatchNormKernels {
         for (long bound = start + F.loopBound(planeSize); i < bound; i += LANES) {
             s0 = s0.add(load(dy, i).mul(load(x, i).sub(m)));
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(s0.add(s1).add(s2.add(s3)));
         for (long end = start + planeSize; i < end; i++) {
             sum += dy.getAtIndex(JAVA_FLOAT, i) * (x.getAtIndex(JAVA_FLOAT, i) - m);
         }

@@ -6,7 +6,6 @@ import dev.jdnn.engine.kernel.ChannelScaleKernels;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -81,7 +80,7 @@ public final class SimdChannelScaleKernels implements ChannelScaleKernels {
         for (long bound = start + F.loopBound(count); i < bound; i += LANES) {
             sum0 = load(dy, i).fma(load(x, i), sum0);
         }
-        float sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(sum0.add(sum1).add(sum2.add(sum3)));
         for (long end = start + count; i < end; i++) {
             sum = Math.fma(dy.getAtIndex(JAVA_FLOAT, i), x.getAtIndex(JAVA_FLOAT, i), sum);
         }

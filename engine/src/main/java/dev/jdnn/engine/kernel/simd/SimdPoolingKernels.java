@@ -4,7 +4,6 @@ import dev.jdnn.engine.kernel.PoolingKernels;
 import dev.jdnn.engine.kernel.Window2d;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -102,7 +101,7 @@ public final class SimdPoolingKernels implements PoolingKernels {
             sum1 = sum1.add(FloatVector.fromMemorySegment(VectorShapes.FLOAT, x, byteOffset + (long) i * Float.BYTES,
                     ORDER, tail));
         }
-        return sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(sum0.add(sum1).add(sum2.add(sum3)));
     }
 
     @Override

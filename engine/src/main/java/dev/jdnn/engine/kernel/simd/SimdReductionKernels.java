@@ -6,7 +6,6 @@ import dev.jdnn.engine.kernel.ReductionKernels;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -44,7 +43,7 @@ public final class SimdReductionKernels implements ReductionKernels {
                 for (long bound = start + F.loopBound(planeSize); i < bound; i += LANES) {
                     sum0 = sum0.add(load(x, i));
                 }
-                float planeSum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+                float planeSum = Lanes.sum(sum0.add(sum1).add(sum2.add(sum3)));
                 for (long end = start + planeSize; i < end; i++) {
                     planeSum += x.getAtIndex(JAVA_FLOAT, i);
                 }

@@ -69,7 +69,7 @@ public final class SimdSoftmaxKernels implements SoftmaxKernels {
             e.intoMemorySegment(y, (start + c) * FLOAT_BYTES, ORDER);
             sum0 = sum0.add(e);
         }
-        float sumValue = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
+        float sumValue = Lanes.sum(sum0.add(sum1));
         for (; c < channels; c++) {
             float e = (float) Math.exp(x.getAtIndex(JAVA_FLOAT, start + c) - maxValue);
             y.setAtIndex(JAVA_FLOAT, start + c, e);
@@ -138,7 +138,7 @@ public final class SimdSoftmaxKernels implements SoftmaxKernels {
         for (int bound = F.loopBound(channels); c < bound; c += LANES) {
             sum0 = sum0.add(load(x, start + c).sub(max).lanewise(VectorOperators.EXP));
         }
-        float sumValue = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
+        float sumValue = Lanes.sum(sum0.add(sum1));
         for (; c < channels; c++) {
             sumValue += (float) Math.exp(x.getAtIndex(JAVA_FLOAT, start + c) - maxValue);
         }
@@ -216,7 +216,7 @@ public final class SimdSoftmaxKernels implements SoftmaxKernels {
         for (int bound = F.loopBound(channels); c < bound; c += LANES) {
             dot0 = dot0.add(load(dy, start + c).mul(load(y, start + c)));
         }
-        float dotValue = dot0.add(dot1).reduceLanes(VectorOperators.ADD);
+        float dotValue = Lanes.sum(dot0.add(dot1));
         for (; c < channels; c++) {
             dotValue += dy.getAtIndex(JAVA_FLOAT, start + c) * y.getAtIndex(JAVA_FLOAT, start + c);
         }
@@ -274,7 +274,7 @@ public final class SimdSoftmaxKernels implements SoftmaxKernels {
         for (int bound = F.loopBound(channels); c < bound; c += LANES) {
             sum0 = sum0.add(load(dy, start + c));
         }
-        float sumValue = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
+        float sumValue = Lanes.sum(sum0.add(sum1));
         for (; c < channels; c++) {
             sumValue += dy.getAtIndex(JAVA_FLOAT, start + c);
         }
