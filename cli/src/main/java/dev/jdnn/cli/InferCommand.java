@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdnn.engine.data.ImagePreprocessing;
 import dev.jdnn.engine.infer.InferenceSession;
+import dev.jdnn.engine.infer.NanInputException;
+import dev.jdnn.engine.infer.NanInputs;
 import dev.jdnn.engine.io.SafeTensors;
 import dev.jdnn.engine.io.SafeTensorsFile;
 import dev.jdnn.engine.io.StateDicts;
@@ -87,6 +89,11 @@ final class InferCommand implements Callable<Integer> {
             defaultValue = "auto")
     String backend;
 
+    @Option(names = "--nan", paramLabel = "POLICY", defaultValue = "reject",
+            description = "NaN in the input: reject (an error naming where it is) or pass (compute on it, as PyTorch"
+                    + " does) (default: ${DEFAULT-VALUE}).")
+    String nan;
+
     @Mixin
     ThreadsOption threads;
 
@@ -105,6 +112,12 @@ final class InferCommand implements Callable<Integer> {
         if (top < 1) {
             throw new ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
         }
+        NanInputs nanInputs = switch (nan) {
+            case "reject" -> NanInputs.REJECT;
+            case "pass" -> NanInputs.PASS_THROUGH;
+            default -> throw new ParameterException(spec.commandLine(), "--nan must be reject or pass, got '" + nan
+                    + "'");
+        };
         threads.apply();
         int k = classes != null ? classes : info.classes();
         List<String> names = labels == null ? null : Files.readAllLines(labels);
@@ -113,8 +126,8 @@ final class InferCommand implements Callable<Integer> {
                 StateDicts.load(net.stateDict(), file);
             }
             try (Tensor x = input != null ? readInput(info) : readImages(info);
-                 InferenceSession session = InferenceSession.compile(net, backend, x.shape());
-                 Tensor logits = session.run(x)) {
+                 InferenceSession session = InferenceSession.compile(net, backend, x.shape(), nanInputs);
+                 Tensor logits = run(session, x)) {
                 if (output != null) {
                     SafeTensors.write(output, Map.of("output", logits), Map.of("model", model));
                 }
@@ -134,6 +147,15 @@ final class InferCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The session's logits; an input refused for NaN is a problem of the file it came from (exit 1, not 2). */
+    private Tensor run(InferenceSession session, Tensor x) throws IOException {
+        try {
+            return session.run(x);
+        } catch (NanInputException e) {
+            throw new IOException((input != null ? input.toString() : "the images") + ": " + e.getMessage(), e);
+        }
     }
 
     private Tensor readInput(ModelInfo info) throws IOException {

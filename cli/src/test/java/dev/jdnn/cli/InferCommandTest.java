@@ -88,4 +88,30 @@ class InferCommandTest {
         assertEquals(ExitCodes.USAGE, neither.exitCode());
         assertTrue(neither.err().contains("give images or --input FILE"), neither.err());
     }
+
+    @Test
+    void nanInTheInputIsRefusedUnlessPassedThrough(@TempDir Path dir) throws Exception {
+        Path weights = weights(dir, "lenet5_28", "w.safetensors");
+        Path input = dir.resolve("nan.safetensors");
+        float[] pixels = new float[28 * 28];
+        pixels[3 * 28 + 4] = Float.NaN;
+        try (Tensor x = Tensor.of(pixels, 1, 1, 28, 28)) {
+            SafeTensors.write(input, Map.of("input", x), Map.of());
+        }
+        CommandRun refused = CommandRun.of("infer", "lenet5_28", "--weights", weights.toString(), "--input",
+                input.toString(), "--backend", "java");
+        assertEquals(ExitCodes.FAILURE, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("input holds NaN at [0, 0, 3, 4]"), refused.err());
+        Path output = dir.resolve("out.safetensors");
+        CommandRun passed = CommandRun.of("infer", "lenet5_28", "--weights", weights.toString(), "--input",
+                input.toString(), "--backend", "java", "--nan", "pass", "--output", output.toString());
+        assertEquals(0, passed.exitCode(), passed.err());
+        try (SafeTensorsFile file = SafeTensors.read(output); Tensor logits = file.tensor("output")) {
+            assertTrue(Float.isNaN(logits.toFloatArray()[0]), "the NaN pixel reaches the logits");
+        }
+        CommandRun bad = CommandRun.of("infer", "lenet5_28", "--weights", weights.toString(), "--input",
+                input.toString(), "--nan", "ignore");
+        assertEquals(ExitCodes.USAGE, bad.exitCode());
+        assertTrue(bad.err().contains("--nan must be reject or pass, got 'ignore'"), bad.err());
+    }
 }

@@ -8,6 +8,7 @@ import dev.jdnn.engine.autograd.TensorCache;
 import dev.jdnn.engine.autograd.Trace;
 import dev.jdnn.engine.backend.Backend;
 import dev.jdnn.engine.backend.Backends;
+import dev.jdnn.engine.kernel.NanScan;
 import dev.jdnn.engine.nn.Module;
 import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
@@ -36,6 +37,7 @@ public final class InferenceSession implements AutoCloseable {
     private final String backendName;
     private final Shape inputShape;
     private final Shape outputShape;
+    private final NanInputs nanInputs;
     private long compileNanos;
     private final LifetimePlan plan = new LifetimePlan(); // shared by the contexts once learned
     private final FusionCache fusion = new FusionCache(); // folded and prepared convolutions, shared
@@ -66,11 +68,13 @@ public final class InferenceSession implements AutoCloseable {
     private final ConcurrentLinkedQueue<Context> all = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
-    private InferenceSession(Module model, String backendName, Shape inputShape, Shape outputShape) {
+    private InferenceSession(Module model, String backendName, Shape inputShape, Shape outputShape,
+                             NanInputs nanInputs) {
         this.model = model;
         this.backendName = backendName;
         this.inputShape = inputShape;
         this.outputShape = outputShape;
+        this.nanInputs = nanInputs;
     }
 
     /**
@@ -79,7 +83,13 @@ public final class InferenceSession implements AutoCloseable {
      * compiles one execution context (running the model once on zeros). The session does not own the model.
      */
     public static InferenceSession compile(Module model, String backendName, Shape inputShape) {
+        return compile(model, backendName, inputShape, NanInputs.REJECT);
+    }
+
+    /** {@link #compile(Module, String, Shape)} with what to do with NaN in an input ({@link NanInputs}). */
+    public static InferenceSession compile(Module model, String backendName, Shape inputShape, NanInputs nanInputs) {
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(nanInputs, "nanInputs");
         inputShape.requireRank(4, "inference session: input", "N, C, H, W");
         long start = System.nanoTime();
         Trace trace = new Trace();
@@ -88,7 +98,7 @@ public final class InferenceSession implements AutoCloseable {
                 return model.call(graph, graph.input(inputShape)).shape();
             }
         });
-        InferenceSession session = new InferenceSession(model, backendName, inputShape, outputShape);
+        InferenceSession session = new InferenceSession(model, backendName, inputShape, outputShape, nanInputs);
         try {
             session.learnPlan(trace.layers().size());
             try (Tensor zeros = Tensor.allocate(inputShape, DType.F32);
@@ -135,7 +145,13 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
-    /** Runs the model on {@code input} and writes {@code output}; safe to call from many threads at once. */
+    /**
+     * Runs the model on {@code input} and writes {@code output}; safe to call from many threads at once.
+     *
+     * @throws IllegalArgumentException when a shape is not the session's, or (with {@link NanInputs#REJECT}) the input
+     *                                  holds NaN; nothing is computed then and the session stays usable
+     * @throws IllegalStateException    after {@link #close()}
+     */
     public void run(Tensor input, Tensor output) {
         if (closed) {
             throw new IllegalStateException("inference session: run after close()");
@@ -202,6 +218,13 @@ public final class InferenceSession implements AutoCloseable {
      */
     private void forward(Context context, Tensor input, Tensor output) {
         context.input.copyFrom(input);
+        if (nanInputs == NanInputs.REJECT) {
+            long at = NanScan.firstNaN(context.input);
+            if (at >= 0) {
+                throw new NanInputException("inference session: input holds NaN at " + position(at)
+                        + " (compile the session with NanInputs.PASS_THROUGH to compute on NaN)", at);
+            }
+        }
         if (context.program != null) {
             for (Runnable step : context.program) {
                 step.run();
@@ -225,6 +248,21 @@ public final class InferenceSession implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Element {@code flat} of the input as {@code [n, c, h, w]}. */
+    private String position(long flat) {
+        int[] index = new int[4];
+        for (int axis = 3; axis >= 0; axis--) {
+            index[axis] = (int) (flat % inputShape.dim(axis));
+            flat /= inputShape.dim(axis);
+        }
+        return java.util.Arrays.toString(index);
+    }
+
+    /** What the session does with NaN in an input. */
+    public NanInputs nanInputs() {
+        return nanInputs;
     }
 
     /** Whether every context made so far replays a captured program (no graph per call). */

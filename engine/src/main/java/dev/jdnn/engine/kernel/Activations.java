@@ -223,26 +223,26 @@ public final class Activations {
 
     /** The memory of an open f32 tensor; {@code what} names it in every message. */
     static MemorySegment checked(Tensor tensor, String what) {
-        Objects.requireNonNull(tensor, () -> what + " must not be null");
+        requireNonNull(tensor, what);
         tensor.requireDType(DType.F32, what);
         return tensor.segment(what);
     }
 
     static void requireSameShape(Tensor tensor, String what, Tensor like) {
-        Objects.requireNonNull(tensor, () -> what + " must not be null");
+        requireNonNull(tensor, what);
         tensor.shape().requireEqual(like.shape(), what);
     }
 
     /** {@code (N, C)} or {@code (N, C, H, W)}. */
     static void requireChannelRank(Tensor tensor, String what) {
-        Objects.requireNonNull(tensor, () -> what + " must not be null");
+        requireNonNull(tensor, what);
         if (tensor.rank() != 2 && tensor.rank() != 4) {
             throw new IllegalArgumentException(what + " must be (N, C) or (N, C, H, W), got " + tensor.shape());
         }
     }
 
     private static void requireChannelVector(Tensor tensor, String what, int channels) {
-        Objects.requireNonNull(tensor, () -> what + " must not be null");
+        requireNonNull(tensor, what);
         tensor.shape().requireEqual(Shape.of(channels), what);
     }
 
@@ -262,5 +262,12 @@ public final class Activations {
         TensorChecks.requireDisjoint(sum, what, scale, "scale");
         TensorChecks.requireDisjoint(sum, what, dy, "dy");
         TensorChecks.requireDisjoint(sum, what, dx, "dx");
+    }
+
+    /** Objects.requireNonNull without a message supplier: no capturing lambda per call (these run on every call). */
+    private static void requireNonNull(Tensor tensor, String what) {
+        if (tensor == null) {
+            throw new NullPointerException(what + " must not be null");
+        }
     }
 }

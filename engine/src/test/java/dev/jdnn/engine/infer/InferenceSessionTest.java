@@ -1,5 +1,6 @@
 package dev.jdnn.engine.infer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +105,37 @@ class InferenceSessionTest {
             }
             for (int i = 0; i < direct.length; i++) {
                 assertEquals(direct[i], fused[i], 1e-5 * Math.max(scale, 1), "output " + i);
+            }
+        }
+    }
+
+    @Test
+    void nanInTheInputIsRefusedWhereItIsOrComputedOnAsAsked() {
+        Shape shape = Shape.of(1, 3, 8, 8);
+        try (Module model = model(); Tensor input = Tensor.of(RandomData.uniform(3, 192), 1, 3, 8, 8);
+             InferenceSession rejecting = InferenceSession.compile(model, "java", shape);
+             InferenceSession passing = InferenceSession.compile(model, "java", shape, NanInputs.PASS_THROUGH)) {
+            float[] clean;
+            try (Tensor out = rejecting.run(input)) {
+                clean = out.toFloatArray();
+            }
+            float original = input.get(0, 2, 5, 1);
+            input.set(Float.NaN, 0, 2, 5, 1);
+            NanInputException refused = assertThrows(NanInputException.class, () -> rejecting.run(input));
+            assertEquals("inference session: input holds NaN at [0, 2, 5, 1] (compile the session with"
+                    + " NanInputs.PASS_THROUGH to compute on NaN)", refused.getMessage());
+            assertEquals(2 * 64 + 5 * 8 + 1, refused.flatIndex());
+            try (Tensor out = passing.run(input)) {
+                boolean anyNaN = false;
+                for (float v : out.toFloatArray()) {
+                    anyNaN |= Float.isNaN(v);
+                }
+                assertTrue(anyNaN, "a NaN pixel passed through reaches the output");
+            }
+            input.set(original, 0, 2, 5, 1);
+            try (Tensor out = rejecting.run(input)) {
+                assertEquals(1, rejecting.contexts(), "the refused call gave its context back");
+                assertArrayEquals(clean, out.toFloatArray(), "the session works on after a refused call");
             }
         }
     }
