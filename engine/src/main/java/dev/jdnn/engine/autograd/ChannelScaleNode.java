@@ -1,5 +1,6 @@
 package dev.jdnn.engine.autograd;
 
+import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.ChannelScale;
 import dev.jdnn.engine.tensor.Tensor;
 import java.util.List;
@@ -21,6 +22,13 @@ final class ChannelScaleNode extends Node {
         Variable y = graph.output(x.shape(), x.requiresGrad() || s.requiresGrad());
         graph.traceLayer("channel_scale", y.shape(), 0);
         if (graph.isShapeOnly()) {
+            return y;
+        }
+        if (graph.fusing() && x.cheapestFormat(graph.activationFormat()) == TensorFormat.NHWC) {
+            Tensor in = x.valueIn(TensorFormat.NHWC);
+            Tensor scale = s.value();
+            Tensor out = y.writableIn(TensorFormat.NHWC);
+            graph.compute(() -> ChannelScale.forwardChannelsLast(in, scale, out));
             return y;
         }
         Tensor in = x.value();

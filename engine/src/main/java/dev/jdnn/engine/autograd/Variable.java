@@ -85,6 +85,10 @@ public final class Variable {
         if (format == wanted) {
             return held();
         }
+        if (converted == null && (shape.dim(1) == 1 || shape.dim(2) * shape.dim(3) == 1)) {
+            // one channel or one pixel per image: NCHW and NHWC are the same memory
+            converted = held().reshape(wanted.physicalShape(shape).dims());
+        }
         if (converted == null) {
             Tensor copy = graph.allocate(wanted.physicalShape(shape));
             Reorder reorder = graph.backend().reorder(new ReorderSpec(shape, format, DType.F32, wanted, DType.F32));

@@ -46,6 +46,36 @@ public final class ChannelScale {
     }
 
     /**
+     * {@link #forward} on channels-last data: {@code x} and {@code y} are {@code (N, H, W, C)} (the physical shape of
+     * an NHWC tensor), {@code s} holds {@code (N, C)} values ({@code (N, C)}, {@code (N, C, 1, 1)} or
+     * {@code (N, 1, 1, C)}, the same memory). Inference only: there is no channels-last backward.
+     */
+    public static void forwardChannelsLast(Tensor x, Tensor s, Tensor y) {
+        final String op = "channelScale (channels-last)";
+        x.shape().requireRank(4, "channelScale (channels-last): x", "N, H, W, C");
+        int channels = x.dim(3);
+        if (s == null || s.elementCount() != (long) x.dim(0) * channels) {
+            throw new IllegalArgumentException(op + ": s must hold (N, C) = (" + x.dim(0) + ", " + channels
+                    + ") values, got " + (s == null ? "null" : s.shape()));
+        }
+        Activations.requireSameShape(y, op + ": y", x);
+        MemorySegment xs = Activations.checked(x, op + ": x");
+        MemorySegment ss = Activations.checked(s, op + ": s");
+        MemorySegment ys = Activations.checked(y, op + ": y");
+        TensorChecks.requireSameOrDisjoint(ys, op + ": y", xs, "x");
+        TensorChecks.requireDisjoint(ys, op + ": y", ss, "s");
+        long rowsPerImage = (long) x.dim(1) * x.dim(2);
+        long rows = x.dim(0) * rowsPerImage;
+        long rowsPerTask = Math.max(1, Activations.CHUNK_ELEMENTS / Math.max(1, channels));
+        int tasks = Math.toIntExact((rows + rowsPerTask - 1) / rowsPerTask);
+        Parallel.forEach(tasks, (task, worker) -> {
+            long firstRow = task * rowsPerTask;
+            KERNELS.forwardChannelsLast(xs, ss, ys, firstRow, Math.min(rowsPerTask, rows - firstRow), channels,
+                    rowsPerImage);
+        });
+    }
+
+    /**
      * The gradients of {@link #forward}: {@code dx = dy · s} and {@code ds[n, c] = Σ_hw dy · x} (overwritten), the sum
      * in f32 with fused multiply-adds, within γ(H·W)·Σ|dy·x| of the exact one. Either output may be {@code null} when
      * that gradient is not wanted; {@code dx} may be {@code dy} or {@code x} (in place).
@@ -98,10 +128,13 @@ public final class ChannelScale {
         if (s == null) {
             throw new IllegalArgumentException(what + " must not be null");
         }
-        Shape flat = Shape.of(x.dim(0), x.dim(1));
-        Shape image = Shape.of(x.dim(0), x.dim(1), 1, 1);
-        if (!s.shape().equals(flat) && !s.shape().equals(image)) {
-            throw new IllegalArgumentException(what + " must have shape " + flat + " or " + image + ", got " + s.shape());
+        Shape shape = s.shape();
+        boolean flat = shape.rank() == 2 && shape.dim(0) == x.dim(0) && shape.dim(1) == x.dim(1);
+        boolean image = shape.rank() == 4 && shape.dim(0) == x.dim(0) && shape.dim(1) == x.dim(1) && shape.dim(2) == 1
+                && shape.dim(3) == 1;
+        if (!flat && !image) {
+            throw new IllegalArgumentException(what + " must have shape " + Shape.of(x.dim(0), x.dim(1)) + " or "
+                    + Shape.of(x.dim(0), x.dim(1), 1, 1) + ", got " + shape);
         }
     }
 

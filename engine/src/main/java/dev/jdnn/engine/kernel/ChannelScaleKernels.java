@@ -25,6 +25,17 @@ public interface ChannelScaleKernels {
                  long planeSize);
 
     /**
+     * The same product on channels-last data: {@code y[r, c] = x[r, c] · s[r / rowsPerImage, c]} for rows (pixels)
+     * {@code [firstRow, firstRow + rowCount)} of {@code channels} elements, {@code rowsPerImage} rows per image.
+     *
+     * @param x      {@code (rows, channels)}: {@code (N, H, W, C)} flattened
+     * @param scales {@code (N, channels)}
+     * @param y      {@code (rows, channels)}
+     */
+    void forwardChannelsLast(MemorySegment x, MemorySegment scales, MemorySegment y, long firstRow, long rowCount,
+                             int channels, long rowsPerImage);
+
+    /**
      * {@code dx[p, i] = dy[p, i] · s[p]} unless {@code dx} is {@code null}; {@code ds[p] = Σ_i dy[p, i] · x[p, i]}
      * (overwritten) unless {@code dscales} is {@code null}.
      *

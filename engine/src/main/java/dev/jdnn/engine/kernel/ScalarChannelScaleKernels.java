@@ -19,6 +19,18 @@ final class ScalarChannelScaleKernels implements ChannelScaleKernels {
     }
 
     @Override
+    public void forwardChannelsLast(MemorySegment x, MemorySegment scales, MemorySegment y, long firstRow,
+                                    long rowCount, int channels, long rowsPerImage) {
+        for (long row = firstRow, end = firstRow + rowCount; row < end; row++) {
+            long scaleStart = row / rowsPerImage * channels;
+            for (int c = 0; c < channels; c++) {
+                long i = row * channels + c;
+                y.setAtIndex(JAVA_FLOAT, i, x.getAtIndex(JAVA_FLOAT, i) * scales.getAtIndex(JAVA_FLOAT, scaleStart + c));
+            }
+        }
+    }
+
+    @Override
     public void backward(MemorySegment x, MemorySegment scales, MemorySegment dy, MemorySegment dx,
                          MemorySegment dscales, long firstPlane, long planeCount, long planeSize) {
         for (long plane = firstPlane, end = firstPlane + planeCount; plane < end; plane++) {

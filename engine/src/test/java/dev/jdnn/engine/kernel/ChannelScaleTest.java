@@ -2,6 +2,7 @@ package dev.jdnn.engine.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
@@ -107,6 +108,70 @@ class ChannelScaleTest {
             Tolerance.assertWithinReductionBound(expectedDs, dsMagnitude, dss.toArray(ValueLayout.JAVA_FLOAT),
                     planeSize, what + " ds beside dx in place");
             kernels.backward(null, ss, dys, dxs, null, 0, planes, planeSize); // dx alone, no x needed
+        }
+    }
+
+    @ParameterizedTest(name = "{0} N={1} C={2} H={3} W={4}")
+    @MethodSource("cases")
+    void channelsLastKernelsMatchTheFormula(String implementation, int batch, int channels, int height, int width) {
+        ChannelScaleKernels kernels = kernels(implementation);
+        int rowsPerImage = height * width;
+        int rows = batch * rowsPerImage;
+        int count = rows * channels;
+        float[] x = RandomData.uniform(7L * count + channels, count);
+        float[] s = RandomData.uniform(channels, batch * channels, 0f, 2f);
+        float[] expected = new float[count];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < channels; c++) {
+                expected[r * channels + c] = x[r * channels + c] * s[(r / rowsPerImage) * channels + c];
+            }
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment xs = arena.allocateFrom(ValueLayout.JAVA_FLOAT, x);
+            MemorySegment ss = arena.allocateFrom(ValueLayout.JAVA_FLOAT, s);
+            MemorySegment ys = arena.allocate(ValueLayout.JAVA_FLOAT, count);
+            int first = Math.min(rows - 1, rowsPerImage / 2 + 1); // the split falls inside an image
+            kernels.forwardChannelsLast(xs, ss, ys, 0, first, channels, rowsPerImage);
+            kernels.forwardChannelsLast(xs, ss, ys, first, rows - first, channels, rowsPerImage);
+            Tolerance.assertBitsEqual(expected, ys.toArray(ValueLayout.JAVA_FLOAT),
+                    implementation + " channels-last " + rows + " rows of " + channels);
+            kernels.forwardChannelsLast(xs, ss, xs, 0, rows, channels, rowsPerImage); // in place
+            Tolerance.assertBitsEqual(expected, xs.toArray(ValueLayout.JAVA_FLOAT), implementation + " in place");
+        }
+    }
+
+    @Test
+    void channelsLastTensorEntryEqualsTheNchwOneTransposed() {
+        int n = 2;
+        int c = 19;
+        int h = 5;
+        int w = 3;
+        float[] nchw = RandomData.uniform(3, n * c * h * w);
+        float[] nhwc = new float[nchw.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < h * w; p++) {
+                    nhwc[(b * h * w + p) * c + ch] = nchw[(b * c + ch) * h * w + p];
+                }
+            }
+        }
+        try (Tensor x = Tensor.of(nchw, n, c, h, w); Tensor xl = Tensor.of(nhwc, n, h, w, c);
+             Tensor s = Tensor.of(RandomData.uniform(4, n * c, 0f, 2f), n, c, 1, 1);
+             Tensor y = Tensor.allocate(n, c, h, w); Tensor yl = Tensor.allocate(n, h, w, c)) {
+            ChannelScale.forward(x, s, y);
+            ChannelScale.forwardChannelsLast(xl, s, yl);
+            float[] expected = y.toFloatArray();
+            float[] actual = yl.toFloatArray();
+            for (int b = 0; b < n; b++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int p = 0; p < h * w; p++) {
+                        assertEquals(expected[(b * c + ch) * h * w + p], actual[(b * h * w + p) * c + ch], 0f);
+                    }
+                }
+            }
+            IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                    () -> ChannelScale.forwardChannelsLast(xl, x, yl));
+            assertTrue(wrong.getMessage().contains("s must hold (N, C) = (2, 19) values"), wrong.getMessage());
         }
     }
 

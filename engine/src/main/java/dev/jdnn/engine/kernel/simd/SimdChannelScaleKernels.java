@@ -39,6 +39,25 @@ public final class SimdChannelScaleKernels implements ChannelScaleKernels {
     }
 
     @Override
+    public void forwardChannelsLast(MemorySegment x, MemorySegment scales, MemorySegment y, long firstRow,
+                                    long rowCount, int channels, long rowsPerImage) {
+        int vectorEnd = F.loopBound(channels);
+        for (long row = firstRow, end = firstRow + rowCount; row < end; row++) {
+            long rowStart = row * channels;
+            long scaleStart = row / rowsPerImage * channels;
+            int c = 0;
+            for (; c < vectorEnd; c += LANES) {
+                load(x, rowStart + c).mul(load(scales, scaleStart + c))
+                        .intoMemorySegment(y, (rowStart + c) * FLOAT_BYTES, ORDER);
+            }
+            for (; c < channels; c++) {
+                y.setAtIndex(JAVA_FLOAT, rowStart + c,
+                        x.getAtIndex(JAVA_FLOAT, rowStart + c) * scales.getAtIndex(JAVA_FLOAT, scaleStart + c));
+            }
+        }
+    }
+
+    @Override
     public void backward(MemorySegment x, MemorySegment scales, MemorySegment dy, MemorySegment dx,
                          MemorySegment dscales, long firstPlane, long planeCount, long planeSize) {
         for (long plane = firstPlane, end = firstPlane + planeCount; plane < end; plane++) {
