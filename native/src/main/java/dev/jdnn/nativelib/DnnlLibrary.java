@@ -11,6 +11,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,11 +240,55 @@ public final class DnnlLibrary {
     /** The cached copy of {@code file}, extracted (again) from the carrier jar when missing or damaged. */
     static Path provision(NativeFile file, Path directory) throws IOException {
         Path target = directory.resolve(file.fileName());
-        if (Files.isRegularFile(target) && file.sha256().equals(sha256(target))) {
+        if (Files.isRegularFile(target) && verified(file, target)) {
             return target;
         }
         extract(file.resourcePath(), target, file.sha256());
+        stamp(file, target);
         return target;
+    }
+
+    /**
+     * Whether {@code target} is {@code file}. Hashing oneDNN's 90 MB on every start cost more than a tenth of a second
+     * of each launch, so a copy whose hash was checked gets a stamp beside it (the hash, the size and the modification
+     * time it had then); a copy that still matches its stamp is not hashed again. Any write to the copy (a truncation,
+     * a replacement, a flipped bit written back) changes its modification time, and the copy is hashed again.
+     */
+    private static boolean verified(NativeFile file, Path target) throws IOException {
+        Path stamp = stampOf(target);
+        if (Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.US_ASCII).equals(stampText(file,
+                target))) {
+            return true;
+        }
+        if (!file.sha256().equals(sha256(target))) {
+            return false;
+        }
+        stamp(file, target);
+        return true;
+    }
+
+    /** Writes {@code target}'s stamp (through a temporary file and a rename, as the library itself). */
+    private static void stamp(NativeFile file, Path target) throws IOException {
+        Path stamp = stampOf(target);
+        Path temporary = Files.createTempFile(target.getParent(), stamp.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(temporary, stampText(file, target), StandardCharsets.US_ASCII);
+            try {
+                Files.move(temporary, stamp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, stamp, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static Path stampOf(Path target) {
+        return target.resolveSibling(target.getFileName() + ".verified");
+    }
+
+    private static String stampText(NativeFile file, Path target) throws IOException {
+        return file.sha256() + " " + Files.size(target) + " " + Files.getLastModifiedTime(target).toInstant() + "\n";
     }
 
     /**
