@@ -29,31 +29,28 @@ class EveryModelTest {
         assertTrue(trace.macs() > 0, key);
     }
 
-    /** 64×64 where the model takes it (adaptive pooling before the classifier), else its native size. */
     @ParameterizedTest
     @MethodSource("keys")
     void forwardsOnBothBackends(String key) {
-        ModelInfo info = Models.info(key);
-        int size = Math.min(info.height(), 64);
-        try {
-            ZooChecks.trace(key, info.classes(), size);
-        } catch (IllegalArgumentException e) {
-            size = info.height();
-        }
-        ZooChecks.assertForwardOnBothBackends(key, info.classes(), size);
+        ZooChecks.assertForwardOnBothBackends(key, Models.info(key).classes(), reducedSize(key));
     }
 
     /** The inference session (fused, channels-last on oneDNN, replayed) against the plain forward, same sizes. */
     @ParameterizedTest
     @MethodSource("keys")
     void sessionMatchesThePlainForwardOnBothBackends(String key) {
+        ZooChecks.assertSessionMatchesThePlainForward(key, Models.info(key).classes(), reducedSize(key));
+    }
+
+    /** 64×64 where the model takes it (adaptive pooling before the classifier), else its native size. */
+    private static int reducedSize(String key) {
         ModelInfo info = Models.info(key);
         int size = Math.min(info.height(), 64);
         try {
             ZooChecks.trace(key, info.classes(), size);
+            return size;
         } catch (IllegalArgumentException e) {
-            size = info.height();
+            return info.height();
         }
-        ZooChecks.assertSessionMatchesThePlainForward(key, info.classes(), size);
     }
 }

@@ -26,7 +26,7 @@ final class ActivationNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
-        PendingConv conv = x.pending();
+        PendingConv conv = x.pendingConv();
         PostOp postOp = switch (function) {
             case RELU -> PostOp.RELU;
             case SILU -> PostOp.SILU;
@@ -35,6 +35,11 @@ final class ActivationNode extends Node {
         };
         if (postOp != null && graph.fusing() && conv != null && conv.acceptsActivation(postOp)) {
             y.defer(conv.withActivation(postOp));
+            return y;
+        }
+        PendingBatchNorm batchNorm = x.pendingBatchNorm();
+        if (function == Activation.RELU && graph.fusing() && batchNorm != null && !batchNorm.relu()) {
+            y.defer(batchNorm.withRelu());
             return y;
         }
         TensorFormat format = graph.elementwiseFormat(x);

@@ -21,8 +21,8 @@ final class AddNode extends Node {
             return y;
         }
         if (graph.fusing()) {
-            PendingConv left = a.pending();
-            PendingConv right = b.pending();
+            PendingConv left = a.pendingConv();
+            PendingConv right = b.pendingConv();
             if (left != null && left.acceptsSum() && a != b) {
                 y.defer(left.withSum(b));
                 return y;

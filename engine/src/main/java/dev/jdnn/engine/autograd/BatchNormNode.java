@@ -2,7 +2,6 @@ package dev.jdnn.engine.autograd;
 
 import dev.jdnn.engine.backend.BatchNorm2d;
 import dev.jdnn.engine.backend.BatchNormSpec;
-import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.tensor.Tensor;
 import java.util.List;
 
@@ -42,19 +41,22 @@ final class BatchNormNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
-        PendingConv conv = x.pending();
+        PendingConv conv = x.pendingConv();
         if (!training && graph.fusing() && conv != null && conv.acceptsBatchNorm() && weight.parameter() != null
                 && bias.parameter() != null) {
             y.defer(conv.withBatchNorm(new PendingConv.BatchNormFold(weight, bias, runningMean, runningVar, epsilon)));
             return y;
         }
+        if (!training && graph.fusing()) {
+            y.defer(new PendingBatchNorm(x, weight, bias, runningMean, runningVar, epsilon, false));
+            return y;
+        }
         if (!training) {
-            TensorFormat format = graph.fusing() ? x.cheapestFormat(graph.activationFormat()) : TensorFormat.NCHW;
-            BatchNorm2d op = graph.backend().batchNorm2d(spec.withFormat(format));
-            Tensor in = x.valueIn(format);
+            BatchNorm2d op = graph.backend().batchNorm2d(spec);
+            Tensor in = x.value();
             Tensor gamma = weight.value();
             Tensor beta = bias.value();
-            Tensor out = y.writableIn(format);
+            Tensor out = y.value();
             graph.compute(() -> op.forwardInference(in, runningMean, runningVar, gamma, beta, out));
             return y;
         }

@@ -38,7 +38,7 @@ final class ClampNode extends Node {
         if (graph.isShapeOnly()) {
             return y;
         }
-        PendingConv conv = x.pending();
+        PendingConv conv = x.pendingConv();
         if (min == 0f && max == 6f && graph.fusing() && conv != null && conv.acceptsActivation(PostOp.RELU6)) {
             y.defer(conv.withActivation(PostOp.RELU6));
             return y;

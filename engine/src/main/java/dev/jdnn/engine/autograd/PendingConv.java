@@ -16,7 +16,7 @@ import dev.jdnn.engine.tensor.Tensor;
  * its value is first read, as a convolution prepared once per backend ({@link FusionCache}).
  */
 record PendingConv(Variable x, Variable weight, Variable bias, Window2d window, int groups, BatchNormFold fold,
-                   PostOp activation, Variable sum) {
+                   PostOp activation, Variable sum) implements Pending {
 
     /** The batch norm to fold: its parameters and running statistics. */
     record BatchNormFold(Variable weight, Variable bias, Tensor runningMean, Tensor runningVar, double epsilon) {
@@ -57,7 +57,8 @@ record PendingConv(Variable x, Variable weight, Variable bias, Window2d window, 
      * Runs the convolution and everything fused into it, into {@code output}, a tensor in {@code outputFormat}; the
      * input is read in the pass's activation layout when that costs no conversion.
      */
-    void run(Graph graph, Tensor output, TensorFormat outputFormat) {
+    @Override
+    public void run(Graph graph, Tensor output, TensorFormat outputFormat) {
         Tensor w;
         Tensor b;
         if (fold == null) {

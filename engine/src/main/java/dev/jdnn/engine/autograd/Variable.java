@@ -27,7 +27,7 @@ public final class Variable {
     private boolean retained;
     private Variable viewOf;           // the variable whose memory this one's value views, or null
     private int planIndex = -1;        // position among the pass's planned outputs (LifetimePlan), or -1
-    private PendingConv pending;       // a convolution (and what fused into it) not run yet, or null
+    private Pending pending;           // an op (and what fused into it) not run yet, or null
     private TensorFormat format = TensorFormat.NCHW; // the layout value's memory holds (NHWC: inference passes only)
     private Tensor physical;           // value viewed in its physical NHWC shape when format is NHWC, else null
     private Tensor converted;          // graph-owned copy in the other layout, made for a reader wanting it, or null
@@ -76,11 +76,11 @@ public final class Variable {
             graph.noteUse(viewOf);
         }
         if (pending != null) {
-            PendingConv conv = pending;
+            Pending op = pending;
             pending = null;
             TensorFormat layout = graph.activationFormat();
             holdIn(layout);
-            conv.run(graph, held(), layout);
+            op.run(graph, held(), layout);
         }
         if (format == wanted) {
             return held();
@@ -125,13 +125,18 @@ public final class Variable {
     }
 
     /** The convolution this value waits for, or {@code null}. */
-    PendingConv pending() {
-        return pending;
+    PendingConv pendingConv() {
+        return pending instanceof PendingConv conv ? conv : null;
     }
 
-    /** Makes this value wait for {@code conv}: it runs when the value is first read. */
-    void defer(PendingConv conv) {
-        this.pending = conv;
+    /** The batch norm this value waits for, or {@code null}. */
+    PendingBatchNorm pendingBatchNorm() {
+        return pending instanceof PendingBatchNorm batchNorm ? batchNorm : null;
+    }
+
+    /** Makes this value wait for {@code op}: it runs when the value is first read. */
+    void defer(Pending op) {
+        this.pending = op;
     }
 
     int planIndex() {

@@ -76,11 +76,15 @@ public final class BatchNormArguments {
         db.requireDisjoint(x, dy, mean, var, w);
     }
 
-    /** Refuses a channels-last spec for training and backward passes (NCHW only). */
+    /** Refuses a channels-last or ReLU-fused spec for training and backward passes (NCHW, plain only). */
     public static void requirePlain(BatchNormSpec spec, String pass) {
         if (spec.format() != TensorFormat.NCHW) {
             throw new IllegalArgumentException(OP + pass + " runs on NCHW tensors only; this batch norm is "
                     + spec.format() + " (channels-last is for inference)");
+        }
+        if (spec.relu()) {
+            throw new IllegalArgumentException(OP + pass + " has no fused ReLU (it is for inference); use a spec"
+                    + " without it and the ReLU's own backward");
         }
     }
 

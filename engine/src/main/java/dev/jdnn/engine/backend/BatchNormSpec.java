@@ -4,14 +4,15 @@ import dev.jdnn.engine.tensor.Shape;
 
 /**
  * Everything that fixes a 2-D batch normalization's primitive, as PyTorch's {@code BatchNorm2d}: input shape
- * {@code (N, C, H, W)} and {@code epsilon}, added to the variance before its square root. Backends compile one
+ * {@code (N, C, H, W)} and {@code epsilon}, added to the variance before its square root; for inference also the
+ * tensors' layout and whether a ReLU follows in the same pass ({@code relu}, oneDNN's {@code fuse_norm_relu}). Backends compile one
  * {@link BatchNorm2d} per spec and reuse it. Momentum and the running statistics' update belong to the layer, not here.
  */
-public record BatchNormSpec(Shape input, double epsilon, TensorFormat format) {
+public record BatchNormSpec(Shape input, double epsilon, TensorFormat format, boolean relu) {
 
     /** A batch norm on plain NCHW tensors. */
     public BatchNormSpec(Shape input, double epsilon) {
-        this(input, epsilon, TensorFormat.NCHW);
+        this(input, epsilon, TensorFormat.NCHW, false);
     }
 
     public BatchNormSpec {
@@ -28,7 +29,12 @@ public record BatchNormSpec(Shape input, double epsilon, TensorFormat format) {
 
     /** This spec on tensors in {@code format} (channels-last is for inference only). */
     public BatchNormSpec withFormat(TensorFormat format) {
-        return new BatchNormSpec(input, epsilon, format);
+        return new BatchNormSpec(input, epsilon, format, relu);
+    }
+
+    /** Whether this is a plain batch norm: NCHW, no ReLU fused (what training and backward take). */
+    public boolean isPlain() {
+        return format == TensorFormat.NCHW && !relu;
     }
 
     /** The input and output tensors' shape: {@link #input()} in {@link #format()}. */

@@ -1,5 +1,7 @@
 package dev.jdnn.engine.backend;
 
+import dev.jdnn.engine.kernel.Activation;
+import dev.jdnn.engine.kernel.Activations;
 import dev.jdnn.engine.kernel.BatchNorm;
 import dev.jdnn.engine.tensor.Tensor;
 
@@ -26,6 +28,9 @@ final class JavaBatchNorm2d implements BatchNorm2d {
                                  Tensor output) {
         BatchNormArguments.checkInference(spec, input, runningMean, runningVar, weight, bias, output);
         BatchNorm.forwardInference(input, runningMean, runningVar, weight, bias, spec.epsilon(), output);
+        if (spec.relu()) {
+            Activations.forward(Activation.RELU, output, output);
+        }
     }
 
     @Override

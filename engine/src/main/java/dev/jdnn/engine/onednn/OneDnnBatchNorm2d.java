@@ -60,8 +60,9 @@ public final class OneDnnBatchNorm2d extends OneDnnOperation implements BatchNor
             float epsilon = (float) spec.epsilon();
             int scaleShift = dnnl_h.dnnl_use_scale() | dnnl_h.dnnl_use_shift();
 
+            // fuse_norm_relu: max(y, 0) in the same pass (inference only; training and backward refuse such a spec)
             PrimitiveDesc inferencePd = forward(engine, dnnl_h.dnnl_forward_inference(), data, epsilon,
-                    scaleShift | dnnl_h.dnnl_use_global_stats());
+                    scaleShift | dnnl_h.dnnl_use_global_stats() | (spec.relu() ? dnnl_h.dnnl_fuse_norm_relu() : 0));
             PrimitiveDesc trainingPd = forward(engine, dnnl_h.dnnl_forward_training(), data, epsilon, scaleShift);
             MemorySegment slot = resources.handleSlot();
             int status = dnnl_h.dnnl_batch_normalization_backward_primitive_desc_create(slot, engine.engine(),

@@ -135,7 +135,7 @@ class ChannelsLastTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.jdnn.engine.testing.TestBackends#names")
-    void batchNormInferenceInNhwcGivesTheNchwAnswer(String name) {
+    void batchNormInferenceInNhwcAndWithReluGivesTheNchwAnswer(String name) {
         Backend backend = BACKENDS.get(name);
         BatchNormSpec plain = new BatchNormSpec(Shape.of(2, 19, 5, 6), 1e-5);
         BatchNormSpec spec = plain.withFormat(TensorFormat.NHWC);
@@ -156,6 +156,22 @@ class ChannelsLastTest {
             IllegalArgumentException training = assertThrows(IllegalArgumentException.class,
                     () -> backend.batchNorm2d(spec).forwardTraining(nhwcIn, weight, bias, nhwcOut, mean, var));
             assertTrue(training.getMessage().contains("NCHW tensors only"), training.getMessage());
+
+            // With the ReLU fused (oneDNN's fuse_norm_relu), in either layout: the same values clamped at 0.
+            float[] expected = nchwOut.toFloatArray();
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = Math.max(expected[i], 0f);
+            }
+            BatchNormSpec plainRelu = new BatchNormSpec(plain.input(), plain.epsilon(), TensorFormat.NCHW, true);
+            backend.batchNorm2d(plainRelu).forwardInference(nchwIn, mean, var, weight, bias, nchwOut);
+            assertClose(expected, nchwOut.toFloatArray(), name + " " + plainRelu);
+            BatchNormSpec nhwcRelu = plainRelu.withFormat(TensorFormat.NHWC);
+            backend.batchNorm2d(nhwcRelu).forwardInference(nhwcIn, mean, var, weight, bias, nhwcOut);
+            assertClose(expected, fromLayout(nhwcOut.toFloatArray(), plain.input(), TensorFormat.NHWC),
+                    name + " " + nhwcRelu);
+            IllegalArgumentException reluTraining = assertThrows(IllegalArgumentException.class,
+                    () -> backend.batchNorm2d(plainRelu).forwardTraining(nchwIn, weight, bias, nchwOut, mean, var));
+            assertTrue(reluTraining.getMessage().contains("has no fused ReLU"), reluTraining.getMessage());
         }
     }
 
