@@ -265,7 +265,7 @@ public final class Activations {
     }
 
     /** Objects.requireNonNull without a message supplier: no capturing lambda per call (these run on every call). */
-    private static void requireNonNull(Tensor tensor, String what) {
+    static void requireNonNull(Tensor tensor, String what) {
         if (tensor == null) {
             throw new NullPointerException(what + " must not be null");
         }

@@ -4,7 +4,6 @@ import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * Conversion between f32 and bf16 (the upper 16 bits of an f32: sign, 8 exponent bits, 7 mantissa bits).
@@ -59,7 +58,7 @@ public final class BFloat16 {
     }
 
     private static MemorySegment checked(Tensor tensor, String what, DType type) {
-        Objects.requireNonNull(tensor, () -> what + " must not be null");
+        Activations.requireNonNull(tensor, what);
         tensor.requireDType(type, what);
         return tensor.segment(what);
     }

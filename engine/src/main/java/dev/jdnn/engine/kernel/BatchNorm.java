@@ -7,7 +7,6 @@ import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * 2-D batch normalization on {@code (N, C, H, W)} f32 tensors, as PyTorch's {@code BatchNorm2d}: inference with given
@@ -171,14 +170,16 @@ public final class BatchNorm {
     // ---- checks and splitting -------------------------------------------------------------------------------------
 
     private static int requireInput(Tensor x, String what) {
-        Objects.requireNonNull(x, () -> what + " must not be null");
+        Activations.requireNonNull(x, what);
         x.shape().requireRank(4, what, "N, C, H, W");
         return x.dim(1);
     }
 
     private static MemorySegment channelVector(Tensor tensor, String what, int channels) {
-        Objects.requireNonNull(tensor, () -> what + " must not be null");
-        tensor.shape().requireEqual(Shape.of(channels), what);
+        Activations.requireNonNull(tensor, what);
+        if (tensor.rank() != 1 || tensor.dim(0) != channels) { // checked without making a Shape: runs every call
+            tensor.shape().requireEqual(Shape.of(channels), what);
+        }
         return Activations.checked(tensor, what);
     }
 
