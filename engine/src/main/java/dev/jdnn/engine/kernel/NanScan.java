@@ -4,14 +4,13 @@ import dev.jdnn.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Where the first NaN of an f32 tensor is ({@link NanScanKernels}), on the calling thread: an input scan is
- * memory-bound and short (a 224×224 image is 150,528 values), so splitting it over the workers would cost more than it
- * saves. Allocates nothing.
+ * Where the first NaN of an f32 tensor is ({@link NanScanKernels}: {@link BitwiseNanScanKernels}, plain Java on
+ * purpose), on the calling thread: an input scan is memory-bound and short (a 224×224 image is 150,528 values), so
+ * splitting it over the workers would cost more than it saves. Allocates nothing.
  */
 public final class NanScan {
 
-    private static final NanScanKernels KERNELS =
-            Vectorization.load(NanScanKernels.class, "SimdNanScanKernels", ScalarNanScanKernels::new);
+    private static final NanScanKernels KERNELS = new BitwiseNanScanKernels();
 
     private NanScan() {
     }
