@@ -273,11 +273,7 @@ public final class DnnlLibrary {
         Path temporary = Files.createTempFile(target.getParent(), stamp.getFileName() + ".", ".tmp");
         try {
             Files.writeString(temporary, stampText(file, target), StandardCharsets.US_ASCII);
-            try {
-                Files.move(temporary, stamp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, stamp, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveIntoPlace(temporary, stamp);
         } finally {
             Files.deleteIfExists(temporary);
         }
@@ -318,13 +314,18 @@ public final class DnnlLibrary {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveIntoPlace(temporary, target);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Renames {@code temporary} over {@code target}: atomically where the file system can, else replacing it. */
+    private static void moveIntoPlace(Path temporary, Path target) throws IOException {
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
