@@ -4,8 +4,8 @@ import dev.jdnn.engine.backend.Reorder;
 import dev.jdnn.engine.backend.ReorderSpec;
 import dev.jdnn.engine.backend.TensorFormat;
 import dev.jdnn.engine.kernel.Activations;
-import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.nn.Parameter;
+import dev.jdnn.engine.tensor.DType;
 import dev.jdnn.engine.tensor.Shape;
 import dev.jdnn.engine.tensor.Tensor;
 import java.util.Objects;
@@ -59,7 +59,7 @@ public final class Variable {
     }
 
     /**
-     * The values in layout {@code wanted} (a tensor of its physical shape): a convolution still pending runs, writing
+     * The values in layout {@code wanted} (a tensor of its physical shape): an op still pending runs, writing
      * the pass's activation layout ({@link Graph#activationFormat()}: what the next convolutions read without
      * conversion); a value held in another layout than {@code wanted} is converted once, the copy kept for later
      * readers until the value is released. Only 4-D values have an NHWC layout.
@@ -101,7 +101,7 @@ public final class Variable {
 
     /**
      * The layout a reader preferring {@code preferred} should ask for: {@code preferred} when reading in it costs no
-     * conversion (a pending convolution writes either; a converted copy may exist), else the layout held.
+     * conversion (a pending op writes the pass's layout; a converted copy may exist), else the layout held.
      */
     TensorFormat cheapestFormat(TensorFormat preferred) {
         return pending != null || format == preferred || converted != null ? preferred : format;

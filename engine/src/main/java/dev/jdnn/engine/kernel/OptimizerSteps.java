@@ -1,7 +1,7 @@
 package dev.jdnn.engine.kernel;
 
-import dev.jdnn.engine.tensor.TensorChecks;
 import dev.jdnn.engine.tensor.Tensor;
+import dev.jdnn.engine.tensor.TensorChecks;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
